@@ -1,0 +1,15 @@
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace synack::cli {
+
+// Adds every subcommand to `app`.
+void register_commands(CLI::App& app);
+// The exit status the chosen subcommand asked for.
+int exit_code();
+void set_exit_code(int code);
+
+// One registration function per subcommand file.
+void register_demo(CLI::App& app);
+
+}  // namespace synack::cli
