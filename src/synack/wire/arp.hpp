@@ -24,7 +24,8 @@ struct ArpRepr {
 
 // Parses and validates (Ethernet/IPv4 sizes, known operation) the ARP packet in `bytes`.
 Expected<ArpRepr, WireError> parse_arp(Bytes bytes);
-// Writes 28 bytes at the start of `out`; returns 28.
+// Writes 28 bytes at the start of `out`; returns 28, or 0 when `out` is too small.
+// Trailing bytes after the 28 (Ethernet padding) are ignored by parse_arp.
 std::size_t emit_arp(const ArpRepr& repr, MutableBytes out);
 
 }  // namespace synack

@@ -32,7 +32,8 @@ class EthernetView {
   Bytes bytes_;
 };
 
-// Writes the 14-byte header at the start of `out` (out.size() >= 14); returns 14.
+// Writes the 14-byte header at the start of `out` (out.size() >= 14); returns 14, or 0
+// (nothing written) when `out` is too small.
 std::size_t emit_ethernet(const EthernetRepr& repr, MutableBytes out);
 
 }  // namespace synack

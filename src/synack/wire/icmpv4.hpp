@@ -17,8 +17,8 @@ struct Icmpv4Repr {
   Icmpv4Kind kind = Icmpv4Kind::kEchoRequest;
   std::uint8_t type = 8;
   std::uint8_t code = 0;
-  std::uint16_t identifier = 0;  // echo only
-  std::uint16_t sequence = 0;    // echo only
+  std::uint16_t identifier = 0;    // echo only
+  std::uint16_t sequence = 0;      // echo only
   std::uint16_t next_hop_mtu = 0;  // destination unreachable, code 4 (RFC 1191)
   bool operator==(const Icmpv4Repr&) const = default;
 };
@@ -38,7 +38,8 @@ class Icmpv4View {
 
 // Builders: echo request/reply with `data`, and destination unreachable quoting `original`
 // (the offending IP header and at least 8 bytes of its payload). Return bytes written;
-// `out` must hold 8 + data/original size.
+// `out` must hold 8 + data/original size, else they return 0. The unreachable builder writes
+// next_hop_mtu only for code 4 (RFC 1191); for other codes the unused word is zero (RFC 792).
 std::size_t emit_icmpv4_echo(bool reply, std::uint16_t identifier, std::uint16_t sequence,
                              Bytes data, MutableBytes out);
 std::size_t emit_icmpv4_unreachable(std::uint8_t code, Bytes original, MutableBytes out,

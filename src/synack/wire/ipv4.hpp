@@ -44,6 +44,7 @@ class Ipv4View {
 };
 
 // Writes a 20-byte header (no options) with a correct checksum at the start of `out`; returns 20.
+// Returns 0 (nothing written) when `out` is shorter than 20 or payload_length > 65515.
 std::size_t emit_ipv4(const Ipv4Repr& repr, MutableBytes out);
 
 }  // namespace synack

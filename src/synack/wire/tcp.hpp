@@ -30,7 +30,8 @@ inline constexpr std::uint8_t kEce = 0x40;
 inline constexpr std::uint8_t kCwr = 0x80;
 }  // namespace tcp_flags
 
-// "SYN,ACK"-style text for a flags byte, in the order tcpdump prints them.
+// "SYN,ACK"-style text for a flags byte, names in bit order FIN,SYN,RST,PSH,ACK,URG,ECE,CWR
+// (the set tcpdump prints as letters); "none" when no flag is set.
 std::string tcp_flags_to_string(std::uint8_t flags);
 
 struct SackBlock {
@@ -46,13 +47,16 @@ struct TcpTimestamps {
 };
 
 struct TcpOptions {
-  std::optional<std::uint16_t> mss;             // kind 2, SYN only
-  std::optional<std::uint8_t> window_scale;     // kind 3, SYN only (shift count)
-  bool sack_permitted = false;                  // kind 4, SYN only
-  std::optional<TcpTimestamps> timestamps;      // kind 8
-  std::uint8_t sack_block_count = 0;            // kind 5
+  std::optional<std::uint16_t> mss;          // kind 2, SYN only
+  std::optional<std::uint8_t> window_scale;  // kind 3, SYN only (shift count)
+  bool sack_permitted = false;               // kind 4, SYN only
+  std::optional<TcpTimestamps> timestamps;   // kind 8
+  std::uint8_t sack_block_count = 0;         // kind 5
   std::array<SackBlock, kTcpMaxSackBlocks> sack_blocks{};
 
+  // How many of the first sack_block_count blocks emit_tcp writes: as many as fit in the 40 bytes
+  // of option space left by the other options (3 next to timestamps, as Linux sends).
+  std::size_t emitted_sack_block_count() const;
   bool operator==(const TcpOptions&) const = default;
 };
 
@@ -67,7 +71,9 @@ struct TcpRepr {
   TcpOptions options;
 
   bool has(std::uint8_t flag) const { return (flags & flag) != 0; }
-  // Bytes this header occupies when emitted: 20 + options, padded to a multiple of 4.
+  // Bytes this header occupies when emitted: 20 + options, padded to a multiple of 4, never more
+  // than 60. Options are laid out as Linux's tcp_options_write() does: MSS; SACK-permitted+TS
+  // (or NOP,NOP,TS or NOP,NOP,SACK-permitted); NOP,WS; NOP,NOP,SACK blocks.
   std::size_t header_length() const;
   bool operator==(const TcpRepr&) const = default;
 };
@@ -103,8 +109,9 @@ class TcpView {
 };
 
 // Writes header + payload into `out` (which must hold header_length() + payload.size() bytes)
-// and returns the number of bytes written. When `pseudo_sum` is given the checksum is filled in;
-// otherwise the field is left zero (links that need no checksum, like Linux loopback).
+// and returns the number of bytes written, or 0 (nothing written) when `out` is too small. When
+// `pseudo_sum` is given the checksum is filled in; otherwise the field is left zero (links that
+// need no checksum, like Linux loopback).
 std::size_t emit_tcp(const TcpRepr& repr, Bytes payload, MutableBytes out,
                      std::optional<std::uint32_t> pseudo_sum);
 

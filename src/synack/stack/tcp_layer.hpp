@@ -1,0 +1,142 @@
+#pragma once
+// The TCP layer of a host: it owns every connection, listener and TIME_WAIT entry, finds the
+// one each arriving segment belongs to (4-tuple, then TIME_WAIT, then listener, else RST),
+// allocates ephemeral ports, and offers the socket API: listen, accept, connect, send, recv,
+// shutdown, close, abort, non-blocking with readiness events and errno-style errors.
+//
+// Sans-IO: segments arrive through TransportHandler::on_tcp with the current time and leave
+// through IpServices::send_ip; application calls are queued and take effect at the next poll
+// (connect, which needs the time for its ISN, is handed it).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <unordered_map>
+#include <vector>
+
+#include "synack/core/expected.hpp"
+#include "synack/stack/transport.hpp"
+#include "synack/tcp/connection.hpp"
+#include "synack/tcp/context.hpp"
+#include "synack/tcp/listener.hpp"
+#include "synack/tcp/time_wait.hpp"
+
+namespace synack {
+
+// A socket handle: slot index in the low 32 bits, the slot's generation in the high 32 bits, so
+// a stale handle never reaches a socket that reused the slot.
+using SocketId = std::uint64_t;
+
+// Readiness bits, as poll(2) names them.
+namespace readiness {
+inline constexpr std::uint32_t kReadable = 1;  // data, EOF, error, or a connection to accept
+inline constexpr std::uint32_t kWritable = 2;  // send buffer space in a sending state
+inline constexpr std::uint32_t kError = 4;     // a pending error (see take_error)
+inline constexpr std::uint32_t kHangup = 8;    // the connection is closed both ways
+}  // namespace readiness
+
+enum class ShutdownHow : std::uint8_t { kRead, kWrite, kBoth };
+
+class TcpLayer : public TransportHandler, private SegmentSink {
+ public:
+  TcpLayer(IpServices& ip, const TcpConfig& config = {},
+           std::optional<TcpSecrets> secrets = std::nullopt);
+  TcpLayer(const TcpLayer&) = delete;
+  TcpLayer& operator=(const TcpLayer&) = delete;
+  ~TcpLayer() override;
+
+  // ---- socket API; errors are errno values ----
+  // Listens on `local` (address all-zero = any local address). EADDRINUSE if taken.
+  Expected<SocketId, int> listen(const Endpoint& local, int backlog);
+  // The next completed connection, EAGAIN if none (EINVAL for a non-listener).
+  Expected<SocketId, int> accept(SocketId listener);
+  // Starts an active open (non-blocking: like EINPROGRESS, the socket becomes writable when
+  // ESTABLISHED, or reports ECONNREFUSED / ETIMEDOUT through take_error()). Without `local`
+  // the source address comes from the route and the port from the ephemeral range.
+  Expected<SocketId, int> connect(Instant now, const Endpoint& remote,
+                                  std::optional<Endpoint> local = std::nullopt);
+  // Bytes taken into the send buffer: EAGAIN when full, EPIPE after shutdown, the connection's
+  // error once it failed, ENOTCONN before it exists.
+  Expected<std::size_t, int> send(SocketId socket, Bytes data);
+  // Bytes read; 0 at end of stream (peer's FIN); EAGAIN when nothing is there yet.
+  Expected<std::size_t, int> recv(SocketId socket, MutableBytes out);
+  int shutdown(SocketId socket, ShutdownHow how);
+  // Releases the handle. A connection closes gracefully (FIN, or RST if unread data remains)
+  // and lives on, orphaned, until its close completes.
+  int close(SocketId socket);
+  // RST now and release the handle.
+  int abort(SocketId socket);
+  int set_no_delay(SocketId socket, bool on);
+
+  std::uint32_t events(SocketId socket) const;
+  // The pending error (SO_ERROR): returned once, then cleared.
+  int take_error(SocketId socket);
+  // The connection's state as the application sees it (CLOSED once it left for TIME_WAIT).
+  std::optional<TcpState> state(SocketId socket) const;
+  std::optional<FourTuple> tuple(SocketId socket) const;
+  // Inspection for tests, tools and scenarios.
+  const TcpConnection* connection(SocketId socket) const;
+  const Listener* listener(SocketId socket) const;
+  const TimeWaitTable& time_wait() const { return time_wait_; }
+  // The state of any 4-tuple this layer knows: connection, half-open entry or TIME_WAIT.
+  std::optional<TcpState> state_of(const FourTuple& tuple) const;
+  std::size_t connection_count() const { return demux_.size(); }
+
+  const TcpCounters& counters() const { return ctx_.counters; }
+  const TcpConfig& config() const { return ctx_.config; }
+  void set_event_callback(TcpEventCallback callback) { ctx_.on_event = std::move(callback); }
+
+  // ---- TransportHandler ----
+  void on_tcp(Instant now, const IpAddress& src, const IpAddress& dst, Bytes segment,
+              bool checksum_verified_or_offloaded) override;
+  Instant next_deadline() const override;
+  void poll(Instant now) override;
+
+ private:
+  struct Socket {
+    std::uint32_t generation = 0;
+    bool in_use = false;
+    bool app_owned = false;   // the application holds the handle
+    bool detached = false;    // the connection left the demux table (CLOSED or TIME_WAIT)
+    int pending_error = 0;
+    SocketId parent = 0;      // listener whose accept queue holds it, until accept()
+    std::unique_ptr<TcpConnection> connection;
+    std::unique_ptr<Listener> listener;
+    Instant scheduled = kNever;  // deadline last pushed to deadlines_
+  };
+
+  // SegmentSink: a segment from any connection, listener or TIME_WAIT entry goes to IP.
+  void send_segment(const FourTuple& tuple, const TcpRepr& header,
+                    const SplitBytes& payload) override;
+
+  SocketId allocate_socket();
+  Socket* find(SocketId id);
+  const Socket* find(SocketId id) const;
+  void release(SocketId id);
+  Listener* find_listener(const Endpoint& local);
+  void on_passive_open(Instant now, SocketId listener_id, const PassiveOpen& open,
+                       const InboundSegment& seg);
+  void send_reset_for_unknown(Instant now, const InboundSegment& seg);
+  std::optional<std::uint16_t> pick_ephemeral_port(const IpAddress& local,
+                                                   const Endpoint& remote);
+  bool tuple_in_use(const FourTuple& tuple) const;
+  // After anything touched a connection: reap it if finished, else reschedule its deadline.
+  void settle(SocketId id);
+  void finish_connection(SocketId id, Socket& s);
+  std::uint16_t mss_toward(const IpAddress& remote) const;
+
+  IpServices& ip_;
+  TcpContext ctx_;
+  Instant now_;
+  std::vector<Socket> sockets_;
+  std::vector<std::uint32_t> free_slots_;
+  std::unordered_map<FourTuple, SocketId> demux_;
+  std::map<Endpoint, SocketId> listeners_;
+  TimeWaitTable time_wait_;
+  using Deadline = std::pair<Instant, SocketId>;
+  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
+  std::uint32_t ephemeral_counter_ = 0;
+};
+
+}  // namespace synack

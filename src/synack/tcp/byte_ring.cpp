@@ -1,0 +1,50 @@
+#include "synack/tcp/byte_ring.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+namespace synack {
+
+ByteRing::ByteRing(std::size_t capacity)
+    : data_(capacity ? std::make_unique<std::uint8_t[]>(capacity) : nullptr), capacity_(capacity) {}
+
+std::size_t ByteRing::push(Bytes data) {
+  const std::size_t n = std::min(data.size(), free_space());
+  if (n == 0) return 0;
+  const std::size_t tail = (head_ + size_) % capacity_;
+  const std::size_t first = std::min(n, capacity_ - tail);
+  std::memcpy(data_.get() + tail, data.data(), first);
+  std::memcpy(data_.get(), data.data() + first, n - first);
+  size_ += n;
+  return n;
+}
+
+SplitBytes ByteRing::peek(std::size_t offset, std::size_t length) const {
+  assert(offset + length <= size_);
+  if (length == 0) return {};
+  const std::size_t start = (head_ + offset) % capacity_;
+  const std::size_t first = std::min(length, capacity_ - start);
+  return {Bytes{data_.get() + start, first}, Bytes{data_.get(), length - first}};
+}
+
+std::size_t ByteRing::pop_into(MutableBytes out) {
+  const std::size_t n = std::min(out.size(), size_);
+  const SplitBytes pieces = peek(0, n);
+  if (!pieces.first.empty()) std::memcpy(out.data(), pieces.first.data(), pieces.first.size());
+  if (!pieces.second.empty()) {
+    std::memcpy(out.data() + pieces.first.size(), pieces.second.data(), pieces.second.size());
+  }
+  discard(n);
+  return n;
+}
+
+void ByteRing::discard(std::size_t n) {
+  assert(n <= size_);
+  if (n == 0) return;
+  head_ = (head_ + n) % capacity_;
+  size_ -= n;
+  if (size_ == 0) head_ = 0;
+}
+
+}  // namespace synack

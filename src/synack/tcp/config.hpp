@@ -1,0 +1,57 @@
+#pragma once
+// Per-stack TCP settings. Defaults follow Linux so behaviour and numbers are familiar; the
+// sysctl each one mirrors is named beside it.
+#include <cstddef>
+#include <cstdint>
+
+#include "synack/core/time.hpp"
+
+namespace synack {
+
+struct TcpConfig {
+  // Active open: SYN retransmissions before connect() fails with ETIMEDOUT (tcp_syn_retries).
+  int syn_retries = 6;
+  // Passive open: SYN-ACK retransmissions before the half-open entry is freed
+  // (tcp_synack_retries).
+  int synack_retries = 5;
+  // Half-open (SYN queue) entries per listener (tcp_max_syn_backlog).
+  std::size_t max_syn_backlog = 2048;
+  // Data/FIN retransmissions before the connection is aborted with ETIMEDOUT (tcp_retries2).
+  int retries2 = 15;
+
+  // RFC 6298: initial RTO 1 s (section 2.1), Linux's 200 ms floor (RFC says 1 s, section 2.4;
+  // Linux and most stacks use TCP_RTO_MIN) and 120 s ceiling (TCP_RTO_MAX).
+  Duration rto_initial = seconds(1);
+  Duration rto_min = milliseconds(200);
+  Duration rto_max = seconds(120);
+
+  // Maximum segment lifetime; TIME_WAIT lasts 2 * msl (Linux: fixed 60 s).
+  Duration msl = seconds(30);
+  // Keep TIME_WAIT at all; off shows what goes wrong without it (scenarios only).
+  bool time_wait_enabled = true;
+  // Orphaned FIN_WAIT_2 lifetime (tcp_fin_timeout).
+  Duration fin_timeout = seconds(60);
+  // RFC 1337: ignore RST in TIME_WAIT (Linux tcp_rfc1337, but on by default here).
+  bool rfc1337 = true;
+
+  // Delayed ACK (RFC 9293 section 3.8.6.3): at most this long, and at least every second
+  // full-sized segment is ACKed at once.
+  Duration delayed_ack = milliseconds(40);
+
+  // Buffers per connection (tcp_wmem / tcp_rmem defaults are dynamic; these are fixed).
+  std::size_t send_buffer = 256 * 1024;
+  std::size_t receive_buffer = 256 * 1024;
+
+  // Options offered on SYN and SYN-ACK.
+  bool timestamps = true;      // RFC 7323 (tcp_timestamps)
+  bool window_scaling = true;  // RFC 7323 (tcp_window_scaling)
+
+  // MSS assumed when the peer sends none (RFC 9293 section 3.7.1: 536 for IPv4).
+  std::uint16_t default_mss = 536;
+
+  // Ephemeral port range (ip_local_port_range).
+  std::uint16_t ephemeral_port_low = 32768;
+  std::uint16_t ephemeral_port_high = 60999;
+};
+
+}  // namespace synack

@@ -1,0 +1,154 @@
+// Construction, the application's calls and state bookkeeping of TcpConnection.
+#include <algorithm>
+#include <cerrno>
+
+#include "synack/tcp/connection.hpp"
+
+namespace synack {
+
+TcpConnection::TcpConnection(TcpContext& ctx, Instant now, const FourTuple& tuple,
+                             std::uint16_t our_mss)
+    : ctx_(ctx),
+      tuple_(tuple),
+      now_(now),
+      our_mss_(our_mss),
+      ts_offset_(ctx.timestamp_offset(tuple)),
+      send_buffer_(ctx.config.send_buffer),
+      receive_buffer_(ctx.config.receive_buffer),
+      rtt_(ctx.config.rto_initial, ctx.config.rto_min, ctx.config.rto_max) {
+  iss_ = ctx.isn.generate(now, tuple);
+  snd_una_ = snd_nxt_ = snd_max_ = iss_;
+  send_buffer_seq_ = iss_ + 1;
+  options_.receive_shift = ctx.config.window_scaling ? window_shift_for(ctx.config.receive_buffer) : 0;
+  ++ctx_.counters.ActiveOpens;
+  set_state(TcpState::kSynSent, "connect");
+}
+
+TcpConnection::TcpConnection(TcpContext& ctx, Instant now, const PassiveOpen& open)
+    : ctx_(ctx),
+      tuple_(open.tuple),
+      now_(now),
+      iss_(open.iss),
+      snd_una_(open.iss + 1),
+      snd_nxt_(open.iss + 1),
+      snd_max_(open.iss + 1),
+      our_mss_(open.our_mss),
+      irs_(open.irs),
+      rcv_nxt_(open.irs + 1),
+      options_(open.options),
+      ts_offset_(ctx.timestamp_offset(open.tuple)),
+      send_buffer_(ctx.config.send_buffer),
+      send_buffer_seq_(open.iss + 1),
+      receive_buffer_(ctx.config.receive_buffer),
+      syn_sent_(true),
+      passive_(true),
+      rtt_(ctx.config.rto_initial, ctx.config.rto_min, ctx.config.rto_max) {
+  // The SYN-ACK offered min(buffer, 64 KiB) unscaled (the listener sent it).
+  rcv_adv_ = rcv_nxt_ + static_cast<std::uint32_t>(std::min<std::size_t>(ctx.config.receive_buffer, 65535));
+  last_ack_sent_ = rcv_nxt_;
+  send_mss_ = static_cast<std::uint16_t>(std::min(options_.peer_mss, our_mss_) -
+                                         (options_.timestamps ? 12 : 0));
+  cwnd_ = 10u * send_mss_;
+  if (!open.synack_retransmitted) rtt_.add_sample(now - open.syn_time);
+  state_ = TcpState::kSynReceived;  // the listener's entry was SYN_RECEIVED
+  set_state(TcpState::kEstablished, "handshake ACK");
+}
+
+bool TcpConnection::writable() const {
+  const bool can_send = state_ == TcpState::kEstablished || state_ == TcpState::kCloseWait;
+  return (can_send && !fin_queued_ && send_buffer_.free_space() > 0) || error_ != 0;
+}
+
+std::size_t TcpConnection::send(Bytes data) {
+  if (fin_queued_ || error_ != 0) return 0;
+  switch (state_) {
+    case TcpState::kSynSent:
+    case TcpState::kSynReceived:  // RFC 9293 3.10.2: queue until ESTABLISHED
+    case TcpState::kEstablished:
+    case TcpState::kCloseWait:
+      return send_buffer_.push(data);
+    default:
+      return 0;
+  }
+}
+
+std::size_t TcpConnection::receive(MutableBytes out) {
+  const std::size_t n = receive_buffer_.pop_into(out);
+  // Reading can open the window: window_update_due() decides at the next poll.
+  if (n > 0) read_since_update_check_ = true;
+  return n;
+}
+
+void TcpConnection::shutdown_write() {
+  switch (state_) {
+    case TcpState::kSynSent:
+      // RFC 9293 3.10.4: CLOSE in SYN_SENT deletes the TCB.
+      set_state(TcpState::kClosed, "close before handshake");
+      return;
+    case TcpState::kSynReceived:
+      fin_queued_ = true;  // sent once ESTABLISHED (3.10.4)
+      return;
+    case TcpState::kEstablished:
+      // 3.10.4: the FIN follows all queued data; the state changes now.
+      fin_queued_ = true;
+      set_state(TcpState::kFinWait1, "close");
+      return;
+    case TcpState::kCloseWait:
+      fin_queued_ = true;
+      set_state(TcpState::kLastAck, "close");
+      return;
+    default:
+      return;
+  }
+}
+
+void TcpConnection::close() {
+  orphaned_ = true;
+  if (!receive_buffer_.empty() && is_synchronized(state_)) {
+    // RFC 9293 3.10.4 leaves this open; RFC 2525 section 2.17 and Linux send RST so the peer
+    // learns that data was lost instead of believing it was read.
+    ++ctx_.counters.TCPAbortOnClose;
+    abort(now_);
+    return;
+  }
+  shutdown_write();
+}
+
+void TcpConnection::abort(Instant now) {
+  now_ = now;
+  if (is_synchronized(state_) && state_ != TcpState::kTimeWait) {
+    send_reset(snd_nxt_, "abort");
+  }
+  if (state_ == TcpState::kEstablished || state_ == TcpState::kCloseWait) ++ctx_.counters.EstabResets;
+  set_state(TcpState::kClosed, "abort");
+}
+
+void TcpConnection::set_state(TcpState next, std::string_view reason) {
+  if (next == state_) return;
+  const bool was_established = state_ == TcpState::kEstablished || state_ == TcpState::kCloseWait;
+  const bool is_established = next == TcpState::kEstablished || next == TcpState::kCloseWait;
+  if (was_established && !is_established) --ctx_.counters.CurrEstab;
+  if (!was_established && is_established) ++ctx_.counters.CurrEstab;
+  ctx_.trace_state(now_, tuple_, state_, next, reason);
+  state_ = next;
+  if (next == TcpState::kClosed || next == TcpState::kTimeWait) {
+    retransmit_deadline_ = delayed_ack_deadline_ = fin_wait_2_deadline_ = kNever;
+  }
+}
+
+void TcpConnection::fail(int error, std::string_view reason) {
+  error_ = error;
+  if (state_ == TcpState::kSynSent || state_ == TcpState::kSynReceived) ++ctx_.counters.AttemptFails;
+  if (state_ == TcpState::kEstablished || state_ == TcpState::kCloseWait) ++ctx_.counters.EstabResets;
+  set_state(TcpState::kClosed, reason);
+}
+
+SeqNum TcpConnection::send_buffer_end() const {
+  return send_buffer_seq_ + static_cast<std::uint32_t>(send_buffer_.size());
+}
+
+std::uint32_t TcpConnection::receive_window() const {
+  return static_cast<std::uint32_t>(receive_buffer_.free_space());
+}
+
+}  // namespace synack

@@ -1,0 +1,183 @@
+#pragma once
+// One TCP connection's control block and state machine (RFC 9293 section 3.3 and 3.10), for
+// every state a full connection object holds: SYN_SENT, SYN_RECEIVED (simultaneous open),
+// ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK. A passive open's
+// SYN_RECEIVED lives in the listener's compact entry and TIME_WAIT in the compact TIME_WAIT
+// table; the owner moves the connection there when it reports state TIME_WAIT.
+//
+// Sans-IO: every method that needs the time takes it; segments leave through the context.
+#include <cstdint>
+#include <optional>
+
+#include "synack/core/time.hpp"
+#include "synack/tcp/byte_ring.hpp"
+#include "synack/tcp/context.hpp"
+#include "synack/tcp/handshake_options.hpp"
+#include "synack/tcp/rtt_estimator.hpp"
+#include "synack/tcp/segment.hpp"
+#include "synack/tcp/state.hpp"
+
+namespace synack {
+
+// What a completed passive handshake hands to the new connection.
+struct PassiveOpen {
+  FourTuple tuple;
+  SeqNum iss;
+  SeqNum irs;
+  HandshakeOptions options;
+  std::uint16_t our_mss = 536;
+  Instant syn_time;  // when the SYN arrived: first RTT sample (Karn-safe if not retransmitted)
+  bool synack_retransmitted = false;
+};
+
+class TcpConnection {
+ public:
+  // Active open: the connection starts in SYN_SENT and sends its SYN at the next poll.
+  TcpConnection(TcpContext& ctx, Instant now, const FourTuple& tuple, std::uint16_t our_mss);
+  // Passive open completed by the handshake ACK: starts in ESTABLISHED.
+  TcpConnection(TcpContext& ctx, Instant now, const PassiveOpen& open);
+
+  TcpConnection(const TcpConnection&) = delete;
+  TcpConnection& operator=(const TcpConnection&) = delete;
+
+  // ---- driven by the owner ----
+  void on_segment(Instant now, const InboundSegment& seg);
+  // Sends what is due and fires expired timers.
+  void poll(Instant now);
+  Instant next_deadline() const;
+
+  // ---- the application's calls (errno-style results are the owner's job) ----
+  std::size_t send(Bytes data);        // bytes taken into the send buffer
+  std::size_t receive(MutableBytes out);  // bytes copied out of the receive buffer
+  void shutdown_write();              // queue our FIN after pending data
+  void close();                       // shutdown_write + orphan (RST if unread data)
+  void abort(Instant now);            // send RST, go to CLOSED
+  void set_no_delay(bool on) { no_delay_ = on; }
+
+  // ---- state for the owner and the socket API ----
+  TcpState state() const { return state_; }
+  const FourTuple& tuple() const { return tuple_; }
+  int error() const { return error_; }  // errno value once the connection failed, else 0
+  bool readable() const { return !receive_buffer_.empty() || fin_received_ || error_ != 0; }
+  bool writable() const;
+  std::size_t bytes_readable() const { return receive_buffer_.size(); }
+  std::size_t send_space() const { return send_buffer_.free_space(); }
+  bool peer_closed() const { return fin_received_; }
+  bool orphaned() const { return orphaned_; }
+  // The owner should free this connection (CLOSED) or move it to TIME_WAIT.
+  bool finished() const { return state_ == TcpState::kClosed || state_ == TcpState::kTimeWait; }
+
+  // Sequence-space snapshot, for TIME_WAIT entries, tests and TCP_INFO-style reports.
+  SeqNum iss() const { return iss_; }
+  SeqNum irs() const { return irs_; }
+  SeqNum snd_una() const { return snd_una_; }
+  SeqNum snd_nxt() const { return snd_nxt_; }
+  SeqNum rcv_nxt() const { return rcv_nxt_; }
+  std::uint32_t snd_wnd() const { return snd_wnd_; }
+  std::uint16_t send_mss() const { return send_mss_; }
+  const HandshakeOptions& options() const { return options_; }
+  const RttEstimator& rtt() const { return rtt_; }
+  std::uint32_t ts_now(Instant now) const { return TcpContext::timestamp_clock(now) + ts_offset_; }
+  int retransmissions() const { return retransmit_count_; }
+
+ private:
+  // Segment arrival, by RFC 9293 section 3.10.7 step.
+  void on_segment_syn_sent(const InboundSegment& seg);
+  bool passes_paws(const InboundSegment& seg);
+  bool acceptable(const InboundSegment& seg) const;
+  void on_rst(const InboundSegment& seg);
+  void on_syn_when_synchronized(const InboundSegment& seg);
+  bool on_ack(const InboundSegment& seg);
+  void on_new_ack(const InboundSegment& seg);
+  void update_send_window(const InboundSegment& seg);
+  void on_text_and_fin(const InboundSegment& seg);
+  void on_fin();
+  void remember_timestamp(const InboundSegment& seg);
+
+  // Output.
+  void transmit_due();
+  void send_syn();
+  // The next data/FIN segment the windows, Nagle and silly-window avoidance allow.
+  struct SegmentPlan {
+    std::uint32_t length = 0;
+    bool with_fin = false;
+    bool ready = false;
+  };
+  SegmentPlan plan_segment() const;
+  bool send_data_segment();
+  void send_ack(std::string_view reason);
+  void send_challenge_ack(std::string_view reason);
+  void send_reset(SeqNum seq, std::string_view reason);
+  TcpRepr base_header(std::uint8_t flags, SeqNum seq);
+  std::uint16_t advertised_window();
+  bool window_update_due() const;
+
+  // Timers.
+  void on_retransmission_timeout();
+  void arm_retransmission_timer();
+  void schedule_ack(bool immediately);
+
+  void set_state(TcpState next, std::string_view reason);
+  void fail(int error, std::string_view reason);
+  SeqNum send_buffer_end() const;
+  std::uint32_t flight_size() const { return static_cast<std::uint32_t>(snd_nxt_ - snd_una_); }
+  std::uint32_t receive_window() const;
+
+  TcpContext& ctx_;
+  FourTuple tuple_;
+  TcpState state_ = TcpState::kClosed;
+  Instant now_;
+  int error_ = 0;
+
+  // Send sequence space (RFC 9293 section 3.3.1). snd_max_ is the highest sequence number ever
+  // sent: snd_nxt_ goes back to snd_una_ on a retransmission timeout, snd_max_ does not.
+  SeqNum iss_;
+  SeqNum snd_una_;
+  SeqNum snd_nxt_;
+  SeqNum snd_max_;
+  SeqNum snd_wl1_;
+  SeqNum snd_wl2_;
+  std::uint32_t snd_wnd_ = 0;
+  std::uint32_t max_snd_wnd_ = 0;
+  std::uint16_t send_mss_ = 536;
+  std::uint16_t our_mss_ = 536;
+  // Receive sequence space.
+  SeqNum irs_;
+  SeqNum rcv_nxt_;
+  SeqNum rcv_adv_;       // right edge of the window last advertised
+  SeqNum last_ack_sent_;
+
+  HandshakeOptions options_;
+  std::uint32_t ts_offset_ = 0;
+
+  ByteRing send_buffer_;     // bytes from send_buffer_seq_ on: unacknowledged and unsent
+  SeqNum send_buffer_seq_;   // sequence number of send_buffer_'s first byte
+  ByteRing receive_buffer_;  // in-order bytes not yet read
+
+  // Congestion window: slow start from 10 segments (RFC 6928), one segment after a timeout
+  // (RFC 5681 section 3.1). The pluggable algorithms replace this.
+  std::uint32_t cwnd_ = 0;
+  std::uint32_t ssthresh_ = 0xffffffff;
+
+  bool syn_sent_ = false;
+  bool fin_queued_ = false;  // the application shut down writing
+  bool fin_received_ = false;
+  bool orphaned_ = false;    // the application closed; nobody will read
+  bool passive_ = false;
+  bool no_delay_ = false;
+  bool ack_now_ = false;
+  bool read_since_update_check_ = false;  // the application read since the last window check
+  int unacked_segments_ = 0;  // full segments received since our last ACK
+  std::string_view ack_reason_ = "ack";
+
+  // Timers.
+  Instant retransmit_deadline_ = kNever;
+  Instant delayed_ack_deadline_ = kNever;
+  Instant fin_wait_2_deadline_ = kNever;
+  int retransmit_count_ = 0;
+  RttEstimator rtt_;
+  std::optional<SeqNum> rtt_probe_seq_;  // Karn: time one segment, never a retransmitted one
+  Instant rtt_probe_sent_;
+};
+
+}  // namespace synack

@@ -1,0 +1,53 @@
+#pragma once
+// What every connection, listener and TIME_WAIT entry of one stack shares: settings, counters,
+// the event callback, the secrets and the segment output. Sending goes through here so that
+// every segment is counted and traced the same way.
+#include <string_view>
+
+#include "synack/tcp/config.hpp"
+#include "synack/tcp/counters.hpp"
+#include "synack/tcp/events.hpp"
+#include "synack/tcp/isn.hpp"
+#include "synack/tcp/segment.hpp"
+
+namespace synack {
+
+struct TcpSecrets {
+  SecretKey isn_key;        // RFC 6528 F()
+  SecretKey timestamp_key;  // per-connection timestamp offsets (RFC 7323 section 5.4)
+  SecretKey cookie_key;     // SYN cookies (RFC 4987)
+};
+
+class TcpContext {
+ public:
+  TcpContext(const TcpConfig& config, const TcpSecrets& secrets, SegmentSink& sink)
+      : config(config), secrets(secrets), isn(secrets.isn_key), sink_(sink) {}
+
+  const TcpConfig config;
+  const TcpSecrets secrets;
+  const IsnGenerator isn;
+  TcpCounters counters;
+  TcpEventCallback on_event;
+
+  // Sends one segment: counts it (OutSegs or RetransSegs, OutRsts), traces it, hands it on.
+  void send(Instant now, const FourTuple& tuple, const TcpRepr& header, const SplitBytes& payload,
+            std::string_view reason, bool retransmission = false);
+  // Traces an arriving or dropped segment.
+  void trace_segment(Instant now, TcpEventKind kind, const FourTuple& tuple, const TcpRepr& header,
+                     std::size_t payload_length, std::string_view reason) const;
+  void trace_state(Instant now, const FourTuple& tuple, TcpState from, TcpState to,
+                   std::string_view reason) const;
+  void trace_timer(Instant now, const FourTuple& tuple, std::string_view which) const;
+
+  // The RFC 7323 timestamp clock: milliseconds, offset per 4-tuple so that values do not reveal
+  // uptime or relate connections.
+  std::uint32_t timestamp_offset(const FourTuple& tuple) const;
+  static std::uint32_t timestamp_clock(Instant now) {
+    return static_cast<std::uint32_t>(to_micros(now) / 1000);
+  }
+
+ private:
+  SegmentSink& sink_;
+};
+
+}  // namespace synack

@@ -1,0 +1,88 @@
+#pragma once
+// A listening socket: the half-open (SYN) queue of compact entries and the accept queue.
+//
+// A half-open connection is SYN_RECEIVED for a passive open. Like FreeBSD's syncache and Linux's
+// request_sock it is kept as a small HalfOpenEntry, not a full connection: a SYN costs the
+// server a few dozen bytes until the client proves it exists by completing the handshake.
+// The queue has its own limit (max_syn_backlog); the accept queue is bounded by the backlog
+// given to listen(). When either is full the SYN is dropped and counted, as Linux does without
+// SYN cookies.
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <queue>
+#include <unordered_map>
+#include <vector>
+
+#include "synack/tcp/connection.hpp"
+#include "synack/tcp/context.hpp"
+#include "synack/tcp/handshake_options.hpp"
+#include "synack/tcp/segment.hpp"
+
+namespace synack {
+
+struct HalfOpenEntry {
+  FourTuple tuple;
+  SeqNum iss;
+  SeqNum irs;
+  Instant syn_time;            // first SYN: the handshake's RTT sample starts here
+  Instant retransmit_at;       // next SYN-ACK retransmission
+  HandshakeOptions options;
+  std::uint16_t our_mss = 536;
+  std::uint8_t retransmits = 0;  // SYN-ACKs resent so far
+};
+
+class Listener {
+ public:
+  Listener(TcpContext& ctx, Endpoint local, std::size_t backlog);
+
+  const Endpoint& local() const { return local_; }
+
+  // What became of a segment given to the listener.
+  struct Outcome {
+    // Set when the segment completed a handshake and the accept queue has room: the owner
+    // builds the connection, queues it with enqueue_accepted() and feeds it the segment.
+    std::optional<PassiveOpen> established;
+  };
+  // `our_mss` is what this host can receive on the route back to the peer; `isn_floor`, when
+  // set, is a sequence number the new ISN must exceed (reuse of a TIME_WAIT 4-tuple, RFC 6191).
+  Outcome on_segment(Instant now, const InboundSegment& seg, std::uint16_t our_mss,
+                     std::optional<SeqNum> isn_floor = std::nullopt);
+  // Retransmits due SYN-ACKs and frees entries whose retries ran out.
+  void poll(Instant now);
+  Instant next_deadline() const;
+
+  // Accept queue of connections (identified by the owner's handle) that completed the handshake.
+  bool accept_queue_full() const { return accept_queue_.size() >= backlog_; }
+  void enqueue_accepted(std::uint64_t handle) { accept_queue_.push_back(handle); }
+  std::optional<std::uint64_t> pop_accepted();
+  // Drops a queued handle (its connection died before accept()).
+  void forget_accepted(std::uint64_t handle);
+  const std::deque<std::uint64_t>& accept_queue() const { return accept_queue_; }
+
+  std::size_t half_open_count() const { return half_open_.size(); }
+  const HalfOpenEntry* find_half_open(const FourTuple& tuple) const;
+  // Drops every half-open entry (the listener is closing).
+  void clear_half_open(Instant now);
+
+ private:
+  void on_new_syn(Instant now, const InboundSegment& seg, std::uint16_t our_mss,
+                  std::optional<SeqNum> isn_floor);
+  Outcome on_segment_for_entry(Instant now, HalfOpenEntry& entry, const InboundSegment& seg);
+  void send_synack(Instant now, const HalfOpenEntry& entry, bool retransmission);
+  void send_reset_for(Instant now, const InboundSegment& seg, std::string_view reason);
+  void schedule(const HalfOpenEntry& entry);
+  void remove(const FourTuple& tuple, TcpState to, std::string_view reason, Instant now);
+
+  TcpContext& ctx_;
+  Endpoint local_;
+  std::size_t backlog_;
+  std::unordered_map<FourTuple, HalfOpenEntry> half_open_;
+  // SYN-ACK retransmission deadlines, earliest first. Entries are checked against the map when
+  // they come due, so a rescheduled or removed entry leaves a stale deadline that is skipped.
+  using Deadline = std::pair<Instant, FourTuple>;
+  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
+  std::deque<std::uint64_t> accept_queue_;
+};
+
+}  // namespace synack

@@ -1,0 +1,240 @@
+// PcapWriter and read_pcap: file format, round trip, and that the real tools accept the files.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+
+#include "synack/link/pcap_reader.hpp"
+#include "synack/link/pcap_writer.hpp"
+
+namespace synack {
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          ("synack_pcap_" + std::to_string(::getpid()) + "_" + name))
+      .string();
+}
+
+ByteVector file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return ByteVector(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// The IPv4 header from Wikipedia's "IPv4 header checksum" example (192.168.0.1 ->
+// 192.168.0.199, UDP, total length 115, checksum 0xb861), carrying a UDP datagram from port
+// 50000 to 50001 with the checksum left at zero (RFC 768: "no checksum").
+ByteVector ipv4_udp_packet(std::uint8_t fill) {
+  constexpr std::array<std::uint8_t, 28> kHeaders = {
+      0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8,
+      0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7, 0xc3, 0x50, 0xc3, 0x51, 0x00, 0x5f, 0x00, 0x00};
+  ByteVector packet(115, fill);
+  std::copy(kHeaders.begin(), kHeaders.end(), packet.begin());
+  return packet;
+}
+
+ByteVector ethernet_frame(std::uint8_t fill) {
+  constexpr std::array<std::uint8_t, 14> kHeader = {0x02, 0, 0, 0, 0,    0x02, 0x02,
+                                                    0,    0, 0, 0, 0x01, 0x08, 0x00};
+  const ByteVector packet = ipv4_udp_packet(fill);
+  ByteVector frame(kHeader.size() + packet.size());
+  std::copy(kHeader.begin(), kHeader.end(), frame.begin());
+  std::copy(packet.begin(), packet.end(), frame.begin() + kHeader.size());
+  return frame;
+}
+
+TEST(PcapWriter, WritesTheClassicFileFormat) {
+  const std::string path = temp_path("format.pcap");
+  {
+    PcapWriter writer;
+    ASSERT_TRUE(writer.open(path)) << writer.error();
+    const ByteVector frame = {0xde, 0xad, 0xbe, 0xef};
+    ASSERT_TRUE(writer.write(from_micros(3'000'042), as_bytes(frame)));
+  }  // The destructor closes and flushes.
+  const ByteVector bytes = file_bytes(path);
+  // Global header (libpcap file format): magic a1b2c3d4 in host order (this machine is little
+  // endian), version 2.4, thiszone 0, sigfigs 0, snaplen 65535, network 1 (LINKTYPE_ETHERNET);
+  // then the record header: ts_sec 3, ts_usec 42, incl_len 4, orig_len 4.
+  const ByteVector expected = {0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00,
+                               0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x01, 0x00,
+                               0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x04,
+                               0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xde, 0xad, 0xbe, 0xef};
+  EXPECT_EQ(bytes, expected);
+  std::filesystem::remove(path);
+}
+
+TEST(PcapWriter, RawIpUsesLinktypeRaw) {
+  const std::string path = temp_path("raw.pcap");
+  PcapWriter writer;
+  ASSERT_TRUE(writer.open(path, PcapLinkType::raw_ip));
+  writer.close();
+  const ByteVector bytes = file_bytes(path);
+  ASSERT_EQ(bytes.size(), 24u);
+  EXPECT_EQ(bytes[20], 101);  // LINKTYPE_RAW in the file, whatever DLT_RAW is locally.
+  std::filesystem::remove(path);
+}
+
+TEST(PcapWriter, ReportsOpenFailureAndRefusesWritesWhenClosed) {
+  PcapWriter writer;
+  EXPECT_FALSE(writer.open("/nonexistent-dir/file.pcap"));
+  EXPECT_FALSE(writer.error().empty());
+  EXPECT_FALSE(writer.is_open());
+  const ByteVector frame = {1, 2, 3};
+  EXPECT_FALSE(writer.write(kEpoch, as_bytes(frame)));
+}
+
+TEST(PcapReader, RoundTripsPacketsTimesAndLinkType) {
+  const std::string path = temp_path("roundtrip.pcap");
+  const std::array<Instant, 3> times = {from_micros(0), from_micros(999'999),
+                                        from_micros(61'000'001)};
+  {
+    PcapWriter writer;
+    ASSERT_TRUE(writer.open(path, PcapLinkType::ethernet));
+    for (std::size_t i = 0; i < times.size(); ++i) {
+      const ByteVector frame = ethernet_frame(static_cast<std::uint8_t>(i));
+      writer.write(times[i], as_bytes(frame));
+    }
+  }
+  auto file = read_pcap(path);
+  ASSERT_TRUE(file.has_value()) << file.error();
+  EXPECT_EQ(file->link_type, PcapLinkType::ethernet);
+  ASSERT_EQ(file->packets.size(), 3u);
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    EXPECT_EQ(file->packets[i].time, times[i]);
+    EXPECT_EQ(file->packets[i].bytes, ethernet_frame(static_cast<std::uint8_t>(i)));
+    EXPECT_EQ(file->packets[i].original_length, 129u);
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(PcapReader, TruncatesAtTheSnapLengthButKeepsTheOriginalLength) {
+  const std::string path = temp_path("snap.pcap");
+  {
+    PcapWriter writer;
+    ASSERT_TRUE(writer.open(path));
+    const ByteVector huge(70'000, 0x5a);
+    writer.write(kEpoch, as_bytes(huge));
+  }
+  auto file = read_pcap(path);
+  ASSERT_TRUE(file.has_value()) << file.error();
+  ASSERT_EQ(file->packets.size(), 1u);
+  EXPECT_EQ(file->packets[0].bytes.size(), 65535u);
+  EXPECT_EQ(file->packets[0].original_length, 70'000u);
+  std::filesystem::remove(path);
+}
+
+TEST(PcapReader, ReportsMissingAndGarbageFiles) {
+  EXPECT_FALSE(read_pcap("/nonexistent-dir/none.pcap").has_value());
+  const std::string path = temp_path("garbage.pcap");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "this is not a capture file at all";
+  }
+  auto file = read_pcap(path);
+  ASSERT_FALSE(file.has_value());
+  EXPECT_FALSE(file.error().empty());
+  std::filesystem::remove(path);
+}
+
+// --- the real tools must read our files without complaint ---
+
+bool tool_available(const std::string& tool) {
+  return std::system(("command -v " + tool + " > /dev/null 2>&1").c_str()) == 0;
+}
+
+struct ToolRun {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+ToolRun run_tool(const std::string& command) {
+  const std::string err_path = temp_path("tool_stderr.txt");
+  ToolRun run;
+  FILE* pipe = ::popen((command + " 2> " + err_path).c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    run.out.append(buffer.data(), n);
+  run.status = ::pclose(pipe);
+  std::ifstream in(err_path);
+  run.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::filesystem::remove(err_path);
+  return run;
+}
+
+// Removes lines the tools print on every run that are not about the file: tcpdump's
+// "reading from file ..." banner and tshark's notice when the tests run as root.
+std::string without_banners(const std::string& text) {
+  std::istringstream in(text);
+  std::string line, kept;
+  while (std::getline(in, line)) {
+    if (line.rfind("reading from file", 0) == 0) continue;
+    if (line.rfind("Running as user \"root\"", 0) == 0) continue;
+    kept += line + "\n";
+  }
+  return kept;
+}
+
+std::size_t line_count(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+std::string write_sample(const std::string& name, PcapLinkType type) {
+  const std::string path = temp_path(name);
+  PcapWriter writer;
+  if (!writer.open(path, type)) return {};
+  for (std::uint8_t i = 0; i < 5; ++i) {
+    const ByteVector frame =
+        type == PcapLinkType::ethernet ? ethernet_frame(i) : ipv4_udp_packet(i);
+    writer.write(from_micros(1'000'000 + i * 1500), as_bytes(frame));
+  }
+  return path;
+}
+
+class ToolAccepts : public ::testing::TestWithParam<PcapLinkType> {};
+
+TEST_P(ToolAccepts, Tcpdump) {
+  if (!tool_available("tcpdump")) GTEST_SKIP() << "tcpdump not installed";
+  const std::string path = write_sample("tcpdump.pcap", GetParam());
+  ASSERT_FALSE(path.empty());
+  const ToolRun run = run_tool("tcpdump -n -r " + path);
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(without_banners(run.err), "");
+  EXPECT_EQ(line_count(run.out), 5u) << run.out;
+  EXPECT_NE(run.out.find("192.168.0.1.50000 > 192.168.0.199.50001: UDP, length 87"),
+            std::string::npos)
+      << run.out;
+  std::filesystem::remove(path);
+}
+
+TEST_P(ToolAccepts, Tshark) {
+  if (!tool_available("tshark")) GTEST_SKIP() << "tshark not installed";
+  const std::string path = write_sample("tshark.pcap", GetParam());
+  ASSERT_FALSE(path.empty());
+  const ToolRun run = run_tool("tshark -n -r " + path);
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(without_banners(run.err), "");
+  EXPECT_EQ(line_count(run.out), 5u) << run.out;
+  EXPECT_EQ(run.out.find("Malformed"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("50000 → 50001 Len=87"), std::string::npos) << run.out;
+  std::filesystem::remove(path);
+}
+
+INSTANTIATE_TEST_SUITE_P(LinkTypes, ToolAccepts,
+                         ::testing::Values(PcapLinkType::ethernet, PcapLinkType::raw_ip),
+                         [](const auto& info) {
+                           return std::string(info.param == PcapLinkType::ethernet ? "Ethernet"
+                                                                                   : "RawIp");
+                         });
+
+}  // namespace
+}  // namespace synack

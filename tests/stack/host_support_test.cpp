@@ -1,0 +1,75 @@
+// The small pieces under Host: FunctionRef, the counter listing, PacketPool and OutputQueue.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "stack_test_support.hpp"
+#include "synack/core/function_ref.hpp"
+
+namespace synack::test {
+namespace {
+
+int apply(FunctionRef<int(int)> f, int x) {
+  return f(x);
+}
+
+TEST(FunctionRef, CallsLambdasWithStateAndFreeFunctions) {
+  int calls = 0;
+  auto add_calls = [&](int x) {
+    ++calls;
+    return x + calls;
+  };
+  EXPECT_EQ(apply(add_calls, 10), 11);
+  EXPECT_EQ(apply(add_calls, 10), 12);
+  EXPECT_EQ(apply([](int x) { return x * 3; }, 5), 15);
+  int (*negate)(int) = [](int x) { return -x; };
+  EXPECT_EQ(apply(negate, 4), -4);
+}
+
+TEST(HostCounters, ForEachListsLinuxStyleNamesWithValues) {
+  Host host;
+  host.add_interface(config_a());
+  CapturingOutput out;
+  host.receive_frame(at_ms(0), 0, bytes_of({1, 2, 3}), out);  // truncated Ethernet
+  host.receive_frame(at_ms(0), 0, ethernet(kMacA, kMacB, 0x0800, ipv4_packet(kIpB, kIpB, 1, {})),
+                     out);
+  std::map<std::string, std::uint64_t> values;
+  host.counters().for_each(
+      [&](std::string_view name, std::uint64_t v) { values.emplace(std::string(name), v); });
+  EXPECT_EQ(values.at("InReceives"), 1u);
+  EXPECT_EQ(values.at("InAddrErrors"), 1u);
+  EXPECT_EQ(values.at("EthernetError.Truncated"), 1u);
+  EXPECT_EQ(values.at("FragmentsDropped"), 0u);
+  EXPECT_EQ(values.at("ArpRequestsSent"), 0u);
+  EXPECT_EQ(values.at("Ipv4Error.BadChecksum"), 0u);
+  EXPECT_EQ(values.size(), 42u + 4u * kWireErrorCount);
+}
+
+TEST(PacketPool, HandsOutEachBufferOnceUntilReleased) {
+  PacketPool pool(2);
+  pool.ensure_buffer_size(100);
+  auto a = pool.acquire();
+  auto b = pool.acquire();
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(*a, *b);
+  EXPECT_FALSE(pool.acquire().has_value());
+  EXPECT_EQ(pool.buffer(*a).size(), 100u);
+  pool.release(*a);
+  EXPECT_EQ(pool.acquire(), a);
+}
+
+TEST(OutputQueue, IsFifoAndBounded) {
+  OutputQueue q(2);
+  EXPECT_TRUE(q.push({0, 1, 10}));
+  EXPECT_TRUE(q.push({1, 2, 20}));
+  EXPECT_FALSE(q.push({0, 3, 30}));
+  EXPECT_EQ(q.pop().buffer, 1u);
+  EXPECT_TRUE(q.push({0, 3, 30}));  // wraps around
+  EXPECT_EQ(q.pop().buffer, 2u);
+  EXPECT_EQ(q.pop().buffer, 3u);
+  EXPECT_TRUE(q.empty());
+}
+
+}  // namespace
+}  // namespace synack::test
