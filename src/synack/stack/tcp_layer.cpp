@@ -170,7 +170,7 @@ int TcpLayer::close(SocketId id) {
     l.clear_half_open(now_);
     while (auto handle = l.pop_accepted()) {
       if (Socket* child = find(*handle); child && child->connection) {
-        child->connection->abort(now_);
+        child->connection->abort();
         settle(*handle);
       }
     }
@@ -195,7 +195,7 @@ int TcpLayer::abort(SocketId id) {
   if (s->listener) return close(id);
   s->app_owned = false;
   if (!s->detached) {
-    s->connection->abort(now_);
+    s->connection->abort();
     settle(id);
     return 0;
   }

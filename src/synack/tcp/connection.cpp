@@ -79,7 +79,47 @@ std::size_t TcpConnection::receive(MutableBytes out) {
   return n;
 }
 
-void TcpConnection::shutdown_write() {
+// The application's close, shutdown and abort take effect at the next poll, which is handed the
+// time: state changes and segments then carry the instant they really happen.
+void TcpConnection::shutdown_write() { write_shutdown_requested_ = true; }
+
+void TcpConnection::close() {
+  orphaned_ = true;
+  close_requested_ = true;
+}
+
+void TcpConnection::abort() { abort_requested_ = true; }
+
+void TcpConnection::apply_requests() {
+  if (close_requested_) {
+    close_requested_ = false;
+    if (!receive_buffer_.empty() && is_synchronized(state_)) {
+      // RFC 9293 3.10.4 leaves this open; RFC 2525 section 2.17 and Linux send RST so the peer
+      // learns that data was lost instead of believing it was read.
+      ++ctx_.counters.TCPAbortOnClose;
+      abort_requested_ = true;
+    } else {
+      write_shutdown_requested_ = true;
+    }
+  }
+  if (abort_requested_) {
+    abort_requested_ = write_shutdown_requested_ = false;
+    if (is_synchronized(state_) && state_ != TcpState::kTimeWait) {
+      send_reset(snd_nxt_, "abort");
+    }
+    if (state_ == TcpState::kEstablished || state_ == TcpState::kCloseWait) {
+      ++ctx_.counters.EstabResets;
+    }
+    set_state(TcpState::kClosed, "abort");
+    return;
+  }
+  if (write_shutdown_requested_) {
+    write_shutdown_requested_ = false;
+    begin_close();
+  }
+}
+
+void TcpConnection::begin_close() {
   switch (state_) {
     case TcpState::kSynSent:
       // RFC 9293 3.10.4: CLOSE in SYN_SENT deletes the TCB.
@@ -100,27 +140,6 @@ void TcpConnection::shutdown_write() {
     default:
       return;
   }
-}
-
-void TcpConnection::close() {
-  orphaned_ = true;
-  if (!receive_buffer_.empty() && is_synchronized(state_)) {
-    // RFC 9293 3.10.4 leaves this open; RFC 2525 section 2.17 and Linux send RST so the peer
-    // learns that data was lost instead of believing it was read.
-    ++ctx_.counters.TCPAbortOnClose;
-    abort(now_);
-    return;
-  }
-  shutdown_write();
-}
-
-void TcpConnection::abort(Instant now) {
-  now_ = now;
-  if (is_synchronized(state_) && state_ != TcpState::kTimeWait) {
-    send_reset(snd_nxt_, "abort");
-  }
-  if (state_ == TcpState::kEstablished || state_ == TcpState::kCloseWait) ++ctx_.counters.EstabResets;
-  set_state(TcpState::kClosed, "abort");
 }
 
 void TcpConnection::set_state(TcpState next, std::string_view reason) {

@@ -49,9 +49,10 @@ class TcpConnection {
   // ---- the application's calls (errno-style results are the owner's job) ----
   std::size_t send(Bytes data);        // bytes taken into the send buffer
   std::size_t receive(MutableBytes out);  // bytes copied out of the receive buffer
+  // These three take effect at the next poll (next_deadline() says so at once).
   void shutdown_write();              // queue our FIN after pending data
   void close();                       // shutdown_write + orphan (RST if unread data)
-  void abort(Instant now);            // send RST, go to CLOSED
+  void abort();                       // send RST, go to CLOSED
   void set_no_delay(bool on) { no_delay_ = on; }
 
   // ---- state for the owner and the socket API ----
@@ -93,6 +94,13 @@ class TcpConnection {
   void on_text_and_fin(const InboundSegment& seg);
   void on_fin();
   void remember_timestamp(const InboundSegment& seg);
+
+  // The application's deferred requests.
+  void apply_requests();
+  void begin_close();
+  bool has_requests() const {
+    return write_shutdown_requested_ || close_requested_ || abort_requested_;
+  }
 
   // Output.
   void transmit_due();
@@ -166,6 +174,9 @@ class TcpConnection {
   bool passive_ = false;
   bool no_delay_ = false;
   bool ack_now_ = false;
+  bool write_shutdown_requested_ = false;
+  bool close_requested_ = false;
+  bool abort_requested_ = false;
   bool read_since_update_check_ = false;  // the application read since the last window check
   int unacked_segments_ = 0;  // full segments received since our last ACK
   std::string_view ack_reason_ = "ack";

@@ -19,6 +19,8 @@ bool sends_data_in(TcpState s) {
 
 void TcpConnection::poll(Instant now) {
   now_ = now;
+  apply_requests();
+  if (state_ == TcpState::kClosed) return;
   if (retransmit_deadline_ <= now) on_retransmission_timeout();
   if (state_ == TcpState::kClosed) return;
   if (fin_wait_2_deadline_ <= now) {
@@ -36,7 +38,10 @@ void TcpConnection::poll(Instant now) {
 
 Instant TcpConnection::next_deadline() const {
   if (state_ == TcpState::kClosed || state_ == TcpState::kTimeWait) return kNever;
-  if (ack_now_ || (state_ == TcpState::kSynSent && !syn_sent_) || window_update_due()) return now_;
+  if (has_requests() || ack_now_ || (state_ == TcpState::kSynSent && !syn_sent_) ||
+      window_update_due()) {
+    return now_;
+  }
   if (sends_data_in(state_) && plan_segment().ready) return now_;
   return earliest(retransmit_deadline_, earliest(delayed_ack_deadline_, fin_wait_2_deadline_));
 }
