@@ -51,6 +51,16 @@ const TcpLayer::Socket* TcpLayer::find(SocketId id) const {
   return const_cast<TcpLayer*>(this)->find(id);
 }
 
+TcpLayer::Socket* TcpLayer::find_owned(SocketId id) {
+  Socket* s = find(id);
+  return s && s->app_owned ? s : nullptr;
+}
+
+const TcpLayer::Socket* TcpLayer::find_owned(SocketId id) const {
+  const Socket* s = find(id);
+  return s && s->app_owned ? s : nullptr;
+}
+
 void TcpLayer::release(SocketId id) {
   Socket& s = sockets_[slot_of(id)];
   const std::uint32_t generation = s.generation;
@@ -76,7 +86,7 @@ Expected<SocketId, int> TcpLayer::listen(const Endpoint& local, int backlog) {
 }
 
 Expected<SocketId, int> TcpLayer::accept(SocketId listener_id) {
-  Socket* ls = find(listener_id);
+  Socket* ls = find_owned(listener_id);
   if (!ls) return Unexpected{EBADF};
   if (!ls->listener) return Unexpected{EINVAL};
   while (auto handle = ls->listener->pop_accepted()) {
@@ -115,7 +125,7 @@ Expected<SocketId, int> TcpLayer::connect(Instant now, const Endpoint& remote,
 }
 
 Expected<std::size_t, int> TcpLayer::send(SocketId id, Bytes data) {
-  Socket* s = find(id);
+  Socket* s = find_owned(id);
   if (!s) return Unexpected{EBADF};
   if (!s->connection) return Unexpected{ENOTCONN};
   TcpConnection& c = *s->connection;
@@ -136,7 +146,7 @@ Expected<std::size_t, int> TcpLayer::send(SocketId id, Bytes data) {
 }
 
 Expected<std::size_t, int> TcpLayer::recv(SocketId id, MutableBytes out) {
-  Socket* s = find(id);
+  Socket* s = find_owned(id);
   if (!s) return Unexpected{EBADF};
   if (!s->connection) return Unexpected{ENOTCONN};
   TcpConnection& c = *s->connection;
@@ -153,7 +163,7 @@ Expected<std::size_t, int> TcpLayer::recv(SocketId id, MutableBytes out) {
 }
 
 int TcpLayer::shutdown(SocketId id, ShutdownHow how) {
-  Socket* s = find(id);
+  Socket* s = find_owned(id);
   if (!s) return EBADF;
   if (!s->connection || s->detached) return ENOTCONN;
   if (how == ShutdownHow::kWrite || how == ShutdownHow::kBoth) s->connection->shutdown_write();
@@ -162,7 +172,7 @@ int TcpLayer::shutdown(SocketId id, ShutdownHow how) {
 }
 
 int TcpLayer::close(SocketId id) {
-  Socket* s = find(id);
+  Socket* s = find_owned(id);
   if (!s) return EBADF;
   if (s->listener) {
     // Linux: pending connections that were never accepted are reset, half-open ones dropped.
@@ -190,7 +200,7 @@ int TcpLayer::close(SocketId id) {
 }
 
 int TcpLayer::abort(SocketId id) {
-  Socket* s = find(id);
+  Socket* s = find_owned(id);
   if (!s) return EBADF;
   if (s->listener) return close(id);
   s->app_owned = false;
@@ -204,7 +214,7 @@ int TcpLayer::abort(SocketId id) {
 }
 
 int TcpLayer::set_no_delay(SocketId id, bool on) {
-  Socket* s = find(id);
+  Socket* s = find_owned(id);
   if (!s) return EBADF;
   if (!s->connection) return ENOTCONN;
   s->connection->set_no_delay(on);
@@ -213,7 +223,7 @@ int TcpLayer::set_no_delay(SocketId id, bool on) {
 }
 
 std::uint32_t TcpLayer::events(SocketId id) const {
-  const Socket* s = find(id);
+  const Socket* s = find_owned(id);
   if (!s) return readiness::kError | readiness::kHangup;
   if (s->listener) return s->listener->accept_queue().empty() ? 0 : readiness::kReadable;
   const TcpConnection& c = *s->connection;
@@ -226,13 +236,13 @@ std::uint32_t TcpLayer::events(SocketId id) const {
 }
 
 int TcpLayer::take_error(SocketId id) {
-  Socket* s = find(id);
+  Socket* s = find_owned(id);
   if (!s) return EBADF;
   return std::exchange(s->pending_error, 0);
 }
 
 std::optional<TcpState> TcpLayer::state(SocketId id) const {
-  const Socket* s = find(id);
+  const Socket* s = find_owned(id);
   if (!s) return std::nullopt;
   if (s->listener) return TcpState::kListen;
   if (s->detached) return TcpState::kClosed;
@@ -240,19 +250,19 @@ std::optional<TcpState> TcpLayer::state(SocketId id) const {
 }
 
 std::optional<FourTuple> TcpLayer::tuple(SocketId id) const {
-  const Socket* s = find(id);
+  const Socket* s = find_owned(id);
   if (!s) return std::nullopt;
   if (s->listener) return FourTuple{s->listener->local(), {}};
   return s->connection->tuple();
 }
 
 const TcpConnection* TcpLayer::connection(SocketId id) const {
-  const Socket* s = find(id);
+  const Socket* s = find_owned(id);
   return s ? s->connection.get() : nullptr;
 }
 
 const Listener* TcpLayer::listener(SocketId id) const {
-  const Socket* s = find(id);
+  const Socket* s = find_owned(id);
   return s ? s->listener.get() : nullptr;
 }
 

@@ -113,6 +113,9 @@ class TcpLayer : public TransportHandler, private SegmentSink {
   SocketId allocate_socket();
   Socket* find(SocketId id);
   const Socket* find(SocketId id) const;
+  // Only handles the application holds: closed, aborted or not yet accepted ones are not.
+  Socket* find_owned(SocketId id);
+  const Socket* find_owned(SocketId id) const;
   void release(SocketId id);
   Listener* find_listener(const Endpoint& local);
   void on_passive_open(Instant now, SocketId listener_id, const PassiveOpen& open,
