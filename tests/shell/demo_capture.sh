@@ -21,7 +21,9 @@ run_demo 7 "$tmp/b.pcap"
 run_demo 8 "$tmp/c.pcap"
 
 cmp "$tmp/a.pcap" "$tmp/b.pcap" || fail "two runs with --seed 7 wrote different captures"
-cmp "$tmp/a.pcap.out" "$tmp/b.pcap.out" || fail "two runs with --seed 7 printed different text"
+# The text names the capture file; apart from that line it must be identical.
+cmp <(grep -v 'capture written to' "$tmp/a.pcap.out") <(grep -v 'capture written to' "$tmp/b.pcap.out") \
+  || fail "two runs with --seed 7 printed different text"
 if cmp -s "$tmp/a.pcap" "$tmp/c.pcap"; then fail "--seed 7 and --seed 8 wrote identical captures"; fi
 
 # ---- Wireshark ----

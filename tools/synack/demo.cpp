@@ -1,16 +1,148 @@
+// `synack demo`: the README's main job. Two hosts on a simulated Ethernet link: first ARP and
+// ping over a lossy link, then a TCP exchange drawn as a ladder with both sides' states.
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 
 #include "commands.hpp"
+#include "demo_ping.hpp"
+#include "demo_tcp.hpp"
+#include "synack/sim/seeded_secrets.hpp"
+#include "synack/viz/ladder_from_simulation.hpp"
+#include "synack/viz/svg_renderer.hpp"
+#include "synack/viz/text_renderer.hpp"
 
 namespace synack::cli {
+namespace {
+
+struct DemoOptions {
+  std::uint64_t seed = 1;
+  std::string pcap;
+  std::string svg;
+  bool json = false;
+  double ping_loss = 0.1;
+  int pings = 5;
+};
+
+const Ipv4Address kClientIp{{198, 18, 0, 1}};
+const Ipv4Address kServerIp{{198, 18, 0, 2}};
+
+InterfaceConfig ethernet(Ipv4Address ip, std::uint8_t last_mac_byte) {
+  InterfaceConfig i;
+  i.mac = MacAddress{{0x02, 0x00, 0x00, 0x00, 0x00, last_mac_byte}};
+  i.address = ip;
+  i.prefix_length = 24;
+  return i;
+}
+
+sim::Impairments link_with_loss(double loss) {
+  sim::Impairments imp;
+  imp.delay = milliseconds(10);
+  imp.loss = loss;
+  return imp;
+}
+
+void print_counters(const char* who, const TcpCounters& c) {
+  std::string line;
+  c.for_each([&](std::string_view name, std::uint64_t value) {
+    if (value != 0 && name != "CurrEstab") line += fmt::format(" {}={}", name, value);
+  });
+  fmt::print("  {} TCP counters:{}\n", who, line);
+}
+
+int run_demo(const DemoOptions& o) {
+  sim::Simulator sim(o.seed);
+  StackConfig client_config;
+  client_config.secrets = sim::seeded_secrets(o.seed, 1);
+  StackConfig server_config;
+  server_config.secrets = sim::seeded_secrets(o.seed, 2);
+  Stack client(client_config);
+  Stack server(server_config);
+  client.add_interface(ethernet(kClientIp, 1));
+  server.add_interface(ethernet(kServerIp, 2));
+  const auto a = sim.add_node(client, "client");
+  const auto b = sim.add_node(server, "server");
+  sim::Link& link = sim.connect(a, 0, b, 0, sim::LinkConfig::symmetric(link_with_loss(o.ping_loss)));
+  if (!o.pcap.empty()) {
+    std::string error;
+    if (!sim.capture_link(link.id(), o.pcap, &error)) {
+      fmt::print(stderr, "synack demo: cannot write {}: {}\n", o.pcap, error);
+      return 2;
+    }
+  }
+  std::vector<viz::CapturedFrame> frames;
+  sim.on_frame(viz::frame_recorder(frames));
+
+  fmt::print("== ARP and ping over a link with 10 ms delay and {:.0f}% loss (seed {})\n",
+             o.ping_loss * 100, o.seed);
+  const PingDemoResult ping = run_ping_demo(sim, client, server, kServerIp, o.pings, stdout);
+
+  // The TCP part runs on a clean link so that every segment of the ladder is the protocol's
+  // own doing; loss recovery has scenarios of its own.
+  link.set_impairments(sim::Direction::a_to_b, link_with_loss(0));
+  link.set_impairments(sim::Direction::b_to_a, link_with_loss(0));
+  frames.clear();
+  std::vector<TcpEvent> client_events;
+  std::vector<TcpEvent> server_events;
+  const Instant tcp_start = sim.now();
+  fmt::print("\n== TCP: handshake, request, response, four-way close, TIME_WAIT (from {:.3f}s)\n",
+             to_seconds(tcp_start));
+  const TcpDemoResult tcp = run_tcp_demo(sim, client, server, kServerIp, client_events, server_events);
+  sim.close_captures();
+
+  if (o.json) {
+    for (const auto& e : client_events) fmt::print("{}\n", e.to_json());
+    for (const auto& e : server_events) fmt::print("{}\n", e.to_json());
+  } else {
+    viz::SimulationLadderOptions lo;
+    lo.connection = tcp.client_tuple;
+    lo.left_name = "client " + tcp.client_tuple.local.to_string();
+    lo.right_name = "server " + tcp.client_tuple.remote.to_string();
+    lo.relative_seq = true;  // the ISNs are printed in the summary
+    const viz::Ladder ladder = viz::ladder_from_simulation(client_events, server_events, frames, lo);
+    viz::TextOptions to;
+    to.colour = isatty(fileno(stdout)) != 0;
+    fmt::print("{}", viz::render_text(ladder, to));
+    if (!o.svg.empty()) {
+      std::ofstream(o.svg) << viz::render_svg(ladder);
+      fmt::print("ladder written to {}\n", o.svg);
+    }
+  }
+
+  fmt::print("\n== Summary\n");
+  fmt::print("  ping: {} sent, {} received, {} lost\n", ping.sent, ping.received, ping.lost);
+  if (tcp.ok) {
+    fmt::print("  TCP: request {} bytes and response {} bytes delivered intact\n",
+               tcp.request_bytes, tcp.response_bytes);
+    fmt::print("  ISNs (RFC 6528: 4 us clock + SipHash of the 4-tuple): client {}, server {}\n",
+               tcp.client_isn.raw(), tcp.server_isn.raw());
+    fmt::print("  TIME_WAIT on the client from {:.3f}s to {:.3f}s: {:.3f}s = 2 x MSL\n",
+               to_seconds(tcp.time_wait_entered), to_seconds(tcp.time_wait_left),
+               to_seconds(tcp.time_wait_left - tcp.time_wait_entered));
+  } else {
+    fmt::print("  TCP: FAILED: {}\n", tcp.failure);
+  }
+  print_counters("client", client.tcp().counters());
+  print_counters("server", server.tcp().counters());
+  if (!o.pcap.empty()) fmt::print("  capture written to {}\n", o.pcap);
+  return tcp.ok ? 0 : 1;
+}
+
+}  // namespace
 
 void register_demo(CLI::App& app) {
   auto* cmd = app.add_subcommand("demo", "Run the main demonstration on the simulated network");
-  static std::uint64_t seed = 1;
-  static std::string pcap;
-  cmd->add_option("--seed", seed, "Seed for the simulated network");
-  cmd->add_option("--pcap", pcap, "Write a capture of the simulated link");
-  cmd->callback([] { fmt::print("demo: not yet wired (seed {})\n", seed); });
+  static DemoOptions options;
+  cmd->add_option("--seed", options.seed, "Seed for the simulated network")->capture_default_str();
+  cmd->add_option("--pcap", options.pcap, "Write a capture of the simulated link");
+  cmd->add_option("--svg", options.svg, "Write the TCP ladder diagram as SVG");
+  cmd->add_flag("--json", options.json, "Print TCP events as JSON lines instead of the ladder");
+  cmd->add_option("--ping-loss", options.ping_loss, "Loss rate during the ping part")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->callback([] { set_exit_code(run_demo(options)); });
 }
 
 }  // namespace synack::cli

@@ -45,6 +45,9 @@ TcpConnection::TcpConnection(TcpContext& ctx, Instant now, const PassiveOpen& op
       rtt_(ctx.config.rto_initial, ctx.config.rto_min, ctx.config.rto_max) {
   // The SYN-ACK offered min(buffer, 64 KiB) unscaled (the listener sent it).
   rcv_adv_ = rcv_nxt_ + static_cast<std::uint32_t>(std::min<std::size_t>(ctx.config.receive_buffer, 65535));
+  // The handshake ACK (seq = IRS + 1) is the first segment whose window counts.
+  snd_wl1_ = irs_;
+  snd_wl2_ = iss_;
   last_ack_sent_ = rcv_nxt_;
   send_mss_ = static_cast<std::uint16_t>(std::min(options_.peer_mss, our_mss_) -
                                          (options_.timestamps ? 12 : 0));

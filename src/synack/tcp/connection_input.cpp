@@ -190,7 +190,8 @@ bool TcpConnection::on_ack(const InboundSegment& seg) {
     }
     set_state(TcpState::kEstablished, "ACK of our SYN-ACK");
     if (fin_queued_) set_state(TcpState::kFinWait1, "close queued during handshake");
-    snd_wl1_ = h.seq - 1;  // force the window update below
+    snd_wl1_ = irs_;  // the window of this first ACK is taken below
+    snd_wl2_ = iss_;
   }
   // RFC 9293 3.10.7.4 / RFC 5961 section 5.2: an ACK for data never sent, or older than the
   // largest window the peer ever offered, is dropped with an ACK.
