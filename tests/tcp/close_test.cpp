@@ -13,7 +13,9 @@ namespace {
 
 using namespace tcp_flags;
 
-Bytes text(const std::string& s) { return Bytes{reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
+Bytes text(const std::string& s) {
+  return Bytes{reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
 
 std::vector<TcpEvent> sent_after(const std::vector<TcpEvent>& events, Instant t) {
   std::vector<TcpEvent> out;

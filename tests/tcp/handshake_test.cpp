@@ -77,7 +77,8 @@ TEST(Handshake, LostSynIsRetransmittedAfterOneSecond) {
   p.run_for(seconds(2));
   EXPECT_EQ(times_of(TcpPair::sent(p.client_events), kSyn), (std::vector<double>{0.0, 1.0}));
   EXPECT_TRUE(TcpPair::sent(p.client_events)[1].segment.retransmission);
-  EXPECT_EQ(TcpPair::sent(p.client_events)[1].segment.seq, TcpPair::sent(p.client_events)[0].segment.seq);
+  EXPECT_EQ(TcpPair::sent(p.client_events)[1].segment.seq,
+            TcpPair::sent(p.client_events)[0].segment.seq);
   EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kEstablished), from_micros(1'020'000));
   EXPECT_EQ(p.client.tcp().state(c), TcpState::kEstablished);
   EXPECT_EQ(p.client.tcp().counters().TCPSynRetrans, 1u);
@@ -206,7 +207,9 @@ TEST(Handshake, DataOnTheThirdSegmentIsDeliveredAtOnce) {
   const SocketId listener = p.listen();
   const SocketId c = p.connect();
   const std::string hello = "hello";
-  ASSERT_EQ(*p.client.tcp().send(c, Bytes{reinterpret_cast<const std::uint8_t*>(hello.data()), hello.size()}), 5u);
+  ASSERT_EQ(*p.client.tcp().send(
+                c, Bytes{reinterpret_cast<const std::uint8_t*>(hello.data()), hello.size()}),
+            5u);
   p.run_for(milliseconds(30));
   const auto sent = TcpPair::sent(p.client_events);
   ASSERT_EQ(sent.size(), 2u);

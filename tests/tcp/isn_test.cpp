@@ -54,7 +54,9 @@ TEST(Isn, DifferentTuplesGiveUnrelatedIsns) {
   EXPECT_NEAR(top_bit_set, kTuples / 2, 112);
 }
 
-TEST(Isn, RandomSecretKeysDiffer) { EXPECT_NE(random_secret_key(), random_secret_key()); }
+TEST(Isn, RandomSecretKeysDiffer) {
+  EXPECT_NE(random_secret_key(), random_secret_key());
+}
 
 }  // namespace
 }  // namespace synack

@@ -64,8 +64,8 @@ TEST(Retransmission, LostSegmentIsResentAfterOneRtoAndTheStreamStaysExact) {
   p.sim.run_until(from_micros(1'000'000));
   p.link->add_fault(sim::Direction::a_to_b, sim::FaultRule::drop(tcp_flags_equal(kAck | kPsh)));
   const std::string message = "GET / HTTP/1.1\r\n\r\n";
-  ASSERT_TRUE(p.client.tcp().send(c, Bytes{reinterpret_cast<const std::uint8_t*>(message.data()),
-                                           message.size()}));
+  ASSERT_TRUE(p.client.tcp().send(
+      c, Bytes{reinterpret_cast<const std::uint8_t*>(message.data()), message.size()}));
   p.run_for(seconds(2));
   std::array<std::uint8_t, 64> buf{};
   auto n = p.server.tcp().recv(s, buf);

@@ -27,7 +27,8 @@ TEST(SocketApi, ListenOnAForeignAddressIsNotAvailable) {
 
 TEST(SocketApi, ConnectWithoutRouteIsNetworkUnreachable) {
   TcpPair p;
-  auto r = p.client.tcp().connect(p.sim.now(), Endpoint{IpAddress::v4(Ipv4Address{{198, 19, 1, 1}}), 80});
+  auto r = p.client.tcp().connect(p.sim.now(),
+                                  Endpoint{IpAddress::v4(Ipv4Address{{198, 19, 1, 1}}), 80});
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error(), ENETUNREACH);
 }
@@ -105,9 +106,10 @@ TEST(SocketApi, EventsArePrintableAsJsonLines) {
   p.open();
   ASSERT_FALSE(p.client_events.empty());
   const std::string port = std::to_string(p.client_events[0].tuple.local.port);
-  EXPECT_EQ(p.client_events[0].to_json(),
-            R"({"t_us":0,"event":"state","local":"198.18.0.1:)" + port +
-                R"(","remote":"198.18.0.2:80","from":"CLOSED","to":"SYN_SENT","reason":"connect"})");
+  EXPECT_EQ(
+      p.client_events[0].to_json(),
+      R"({"t_us":0,"event":"state","local":"198.18.0.1:)" + port +
+          R"(","remote":"198.18.0.2:80","from":"CLOSED","to":"SYN_SENT","reason":"connect"})");
   const auto sent = TcpPair::sent(p.client_events);
   const std::string syn = sent[0].to_json();
   EXPECT_NE(syn.find(R"("event":"send")"), std::string::npos);

@@ -5,9 +5,15 @@ namespace {
 int g_exit_code = 0;
 }
 
-void register_commands(CLI::App& app) { register_demo(app); }
+void register_commands(CLI::App& app) {
+  register_demo(app);
+}
 
-int exit_code() { return g_exit_code; }
-void set_exit_code(int code) { g_exit_code = code; }
+int exit_code() {
+  return g_exit_code;
+}
+void set_exit_code(int code) {
+  g_exit_code = code;
+}
 
 }  // namespace synack::cli

@@ -64,7 +64,8 @@ int run_demo(const DemoOptions& o) {
   server.add_interface(ethernet(kServerIp, 2));
   const auto a = sim.add_node(client, "client");
   const auto b = sim.add_node(server, "server");
-  sim::Link& link = sim.connect(a, 0, b, 0, sim::LinkConfig::symmetric(link_with_loss(o.ping_loss)));
+  sim::Link& link =
+      sim.connect(a, 0, b, 0, sim::LinkConfig::symmetric(link_with_loss(o.ping_loss)));
   if (!o.pcap.empty()) {
     std::string error;
     if (!sim.capture_link(link.id(), o.pcap, &error)) {
@@ -89,7 +90,8 @@ int run_demo(const DemoOptions& o) {
   const Instant tcp_start = sim.now();
   fmt::print("\n== TCP: handshake, request, response, four-way close, TIME_WAIT (from {:.3f}s)\n",
              to_seconds(tcp_start));
-  const TcpDemoResult tcp = run_tcp_demo(sim, client, server, kServerIp, client_events, server_events);
+  const TcpDemoResult tcp =
+      run_tcp_demo(sim, client, server, kServerIp, client_events, server_events);
   sim.close_captures();
 
   if (o.json) {
@@ -101,7 +103,8 @@ int run_demo(const DemoOptions& o) {
     lo.left_name = "client " + tcp.client_tuple.local.to_string();
     lo.right_name = "server " + tcp.client_tuple.remote.to_string();
     lo.relative_seq = true;  // the ISNs are printed in the summary
-    const viz::Ladder ladder = viz::ladder_from_simulation(client_events, server_events, frames, lo);
+    const viz::Ladder ladder =
+        viz::ladder_from_simulation(client_events, server_events, frames, lo);
     viz::TextOptions to;
     to.colour = isatty(fileno(stdout)) != 0;
     fmt::print("{}", viz::render_text(ladder, to));

@@ -22,16 +22,16 @@ bool drain(TcpLayer& tcp, SocketId s, std::string& into) {
   std::uint8_t buf[2048];
   while (true) {
     auto n = tcp.recv(s, buf);
-    if (!n) return true;          // EAGAIN (or an error the caller sees in the state)
-    if (*n == 0) return false;    // the peer's FIN
+    if (!n) return true;        // EAGAIN (or an error the caller sees in the state)
+    if (*n == 0) return false;  // the peer's FIN
     into.append(reinterpret_cast<const char*>(buf), *n);
   }
 }
 
 }  // namespace
 
-TcpDemoResult run_tcp_demo(sim::Simulator& sim, Stack& client, Stack& server,
-                           Ipv4Address server_ip, std::vector<TcpEvent>& client_events,
+TcpDemoResult run_tcp_demo(sim::Simulator& sim, Stack& client, Stack& server, Ipv4Address server_ip,
+                           std::vector<TcpEvent>& client_events,
                            std::vector<TcpEvent>& server_events) {
   TcpDemoResult r;
   client.tcp().set_event_callback([&](const TcpEvent& e) { client_events.push_back(e); });
@@ -76,8 +76,12 @@ TcpDemoResult run_tcp_demo(sim::Simulator& sim, Stack& client, Stack& server,
 
   // The client reads the whole response, then closes first: it will hold TIME_WAIT.
   std::string answer;
-  if (!run_until([&] { drain(client.tcp(), *c, answer); return answer.size() >= response().size(); },
-                 seconds(30))) {
+  if (!run_until(
+          [&] {
+            drain(client.tcp(), *c, answer);
+            return answer.size() >= response().size();
+          },
+          seconds(30))) {
     return fail("the response did not arrive");
   }
   r.response_bytes = answer.size();
@@ -94,7 +98,8 @@ TcpDemoResult run_tcp_demo(sim::Simulator& sim, Stack& client, Stack& server,
     return fail("the client did not reach TIME_WAIT");
   }
   for (const auto& e : client_events) {
-    if (e.kind == TcpEventKind::kStateChange && e.to == TcpState::kTimeWait) r.time_wait_entered = e.time;
+    if (e.kind == TcpEventKind::kStateChange && e.to == TcpState::kTimeWait)
+      r.time_wait_entered = e.time;
   }
   // TIME_WAIT lasts 2 MSL; let it run out.
   if (!run_until([&] { return client.tcp().time_wait().size() == 0; }, seconds(300))) {

@@ -13,9 +13,9 @@
 namespace synack::cli {
 
 struct TcpDemoResult {
-  bool ok = false;            // the response arrived intact and both sides closed cleanly
-  std::string failure;        // why not, when !ok
-  FourTuple client_tuple;     // the connection as the client sees it
+  bool ok = false;         // the response arrived intact and both sides closed cleanly
+  std::string failure;     // why not, when !ok
+  FourTuple client_tuple;  // the connection as the client sees it
   SeqNum client_isn;
   SeqNum server_isn;
   std::size_t request_bytes = 0;
@@ -26,8 +26,8 @@ struct TcpDemoResult {
 
 // Runs the exchange on `sim` between two stacks that can reach each other. Every TCP event of
 // each side is appended to the given vectors (which must outlive the simulator's run).
-TcpDemoResult run_tcp_demo(sim::Simulator& sim, Stack& client, Stack& server,
-                           Ipv4Address server_ip, std::vector<TcpEvent>& client_events,
+TcpDemoResult run_tcp_demo(sim::Simulator& sim, Stack& client, Stack& server, Ipv4Address server_ip,
+                           std::vector<TcpEvent>& client_events,
                            std::vector<TcpEvent>& server_events);
 
 }  // namespace synack::cli

@@ -30,6 +30,8 @@ inline void store_be32(std::uint8_t* p, std::uint32_t v) {
   p[3] = static_cast<std::uint8_t>(v);
 }
 
-inline Bytes as_bytes(const ByteVector& v) { return Bytes{v.data(), v.size()}; }
+inline Bytes as_bytes(const ByteVector& v) {
+  return Bytes{v.data(), v.size()};
+}
 
 }  // namespace synack

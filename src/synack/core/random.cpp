@@ -12,7 +12,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
 
 __extension__ using Uint128 = unsigned __int128;
 
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 
 }  // namespace
 
@@ -32,13 +34,17 @@ std::uint64_t Random::next_u64() {
   return result;
 }
 
-double Random::next_double() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double Random::next_double() {
+  return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
 std::uint64_t Random::next_below(std::uint64_t bound) {
   // Lemire's multiply-shift; the tiny bias is irrelevant for simulation.
   return static_cast<std::uint64_t>((static_cast<Uint128>(next_u64()) * bound) >> 64);
 }
 
-bool Random::chance(double p) { return p > 0.0 && next_double() < p; }
+bool Random::chance(double p) {
+  return p > 0.0 && next_double() < p;
+}
 
 }  // namespace synack

@@ -39,11 +39,19 @@ class SeqNum {
 };
 
 // lo <= s < hi, modulo 2^32 (the "acceptable" range tests of RFC 9293 section 3.10.7).
-constexpr bool seq_in_range(SeqNum s, SeqNum lo, SeqNum hi) { return lo <= s && s < hi; }
+constexpr bool seq_in_range(SeqNum s, SeqNum lo, SeqNum hi) {
+  return lo <= s && s < hi;
+}
 // lo <= s <= hi.
-constexpr bool seq_in_closed_range(SeqNum s, SeqNum lo, SeqNum hi) { return lo <= s && s <= hi; }
-constexpr SeqNum seq_max(SeqNum a, SeqNum b) { return a < b ? b : a; }
-constexpr SeqNum seq_min(SeqNum a, SeqNum b) { return a < b ? a : b; }
+constexpr bool seq_in_closed_range(SeqNum s, SeqNum lo, SeqNum hi) {
+  return lo <= s && s <= hi;
+}
+constexpr SeqNum seq_max(SeqNum a, SeqNum b) {
+  return a < b ? b : a;
+}
+constexpr SeqNum seq_min(SeqNum a, SeqNum b) {
+  return a < b ? a : b;
+}
 
 }  // namespace synack
 

@@ -44,7 +44,8 @@ void TcpLayer::on_tcp(Instant now, const IpAddress& src, const IpAddress& dst, B
     isn_floor = outcome.isn_floor;
   }
   auto lit = listeners_.find(seg.tuple.local);
-  if (lit == listeners_.end()) lit = listeners_.find(Endpoint{IpAddress{dst.family, {}}, seg.tuple.local.port});
+  if (lit == listeners_.end())
+    lit = listeners_.find(Endpoint{IpAddress{dst.family, {}}, seg.tuple.local.port});
   if (lit != listeners_.end()) {
     const SocketId listener_id = lit->second;
     Listener& l = *find(listener_id)->listener;
@@ -74,7 +75,8 @@ void TcpLayer::send_reset_for_unknown(Instant now, const InboundSegment& seg) {
   // anything else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
   const TcpRepr& in = seg.header;
   if (in.has(kRst)) {
-    ctx_.trace_segment(now, TcpEventKind::kSegmentDropped, seg.tuple, in, 0, "RST for no connection");
+    ctx_.trace_segment(now, TcpEventKind::kSegmentDropped, seg.tuple, in, 0,
+                       "RST for no connection");
     return;
   }
   TcpRepr h;
@@ -103,7 +105,8 @@ std::optional<std::uint16_t> TcpLayer::pick_ephemeral_port(const IpAddress& loca
   const std::uint32_t low = ctx_.config.ephemeral_port_low;
   const std::uint32_t count = ctx_.config.ephemeral_port_high - low + 1;
   const FourTuple key{Endpoint{local, 0}, remote};
-  const auto offset = static_cast<std::uint32_t>(keyed_tuple_hash(ctx_.secrets.cookie_key, key, 0x706f7274));
+  const auto offset =
+      static_cast<std::uint32_t>(keyed_tuple_hash(ctx_.secrets.cookie_key, key, 0x706f7274));
   for (std::uint32_t i = 0; i < count; ++i) {
     const auto port = static_cast<std::uint16_t>(low + (offset + ephemeral_counter_ + i) % count);
     const FourTuple candidate{Endpoint{local, port}, remote};

@@ -11,15 +11,19 @@ namespace {
 TcpSecrets fresh_secrets() {
   return TcpSecrets{random_secret_key(), random_secret_key(), random_secret_key()};
 }
-std::uint32_t slot_of(SocketId id) { return static_cast<std::uint32_t>(id); }
-std::uint32_t generation_of(SocketId id) { return static_cast<std::uint32_t>(id >> 32); }
-bool is_unspecified(const IpAddress& a) { return a == IpAddress{a.family, {}}; }
+std::uint32_t slot_of(SocketId id) {
+  return static_cast<std::uint32_t>(id);
+}
+std::uint32_t generation_of(SocketId id) {
+  return static_cast<std::uint32_t>(id >> 32);
+}
+bool is_unspecified(const IpAddress& a) {
+  return a == IpAddress{a.family, {}};
+}
 }  // namespace
 
 TcpLayer::TcpLayer(IpServices& ip, const TcpConfig& config, std::optional<TcpSecrets> secrets)
-    : ip_(ip),
-      ctx_(config, secrets ? *secrets : fresh_secrets(), *this),
-      time_wait_(ctx_) {}
+    : ip_(ip), ctx_(config, secrets ? *secrets : fresh_secrets(), *this), time_wait_(ctx_) {}
 
 TcpLayer::~TcpLayer() = default;
 
@@ -79,7 +83,8 @@ Expected<SocketId, int> TcpLayer::listen(const Endpoint& local, int backlog) {
   const SocketId id = allocate_socket();
   Socket& s = *find(id);
   s.app_owned = true;
-  s.listener = std::make_unique<Listener>(ctx_, local, static_cast<std::size_t>(std::max(backlog, 1)));
+  s.listener =
+      std::make_unique<Listener>(ctx_, local, static_cast<std::size_t>(std::max(backlog, 1)));
   listeners_.emplace(local, id);
   ctx_.trace_state(now_, FourTuple{local, {}}, TcpState::kClosed, TcpState::kListen, "listen");
   return id;
@@ -117,8 +122,8 @@ Expected<SocketId, int> TcpLayer::connect(Instant now, const Endpoint& remote,
   const SocketId id = allocate_socket();
   Socket& s = *find(id);
   s.app_owned = true;
-  s.connection = std::make_unique<TcpConnection>(ctx_, now_, tuple,
-                                                 static_cast<std::uint16_t>(route->mss));
+  s.connection =
+      std::make_unique<TcpConnection>(ctx_, now_, tuple, static_cast<std::uint16_t>(route->mss));
   demux_.emplace(tuple, id);
   settle(id);
   return id;

@@ -97,10 +97,10 @@ class TcpLayer : public TransportHandler, private SegmentSink {
   struct Socket {
     std::uint32_t generation = 0;
     bool in_use = false;
-    bool app_owned = false;   // the application holds the handle
-    bool detached = false;    // the connection left the demux table (CLOSED or TIME_WAIT)
+    bool app_owned = false;  // the application holds the handle
+    bool detached = false;   // the connection left the demux table (CLOSED or TIME_WAIT)
     int pending_error = 0;
-    SocketId parent = 0;      // listener whose accept queue holds it, until accept()
+    SocketId parent = 0;  // listener whose accept queue holds it, until accept()
     std::unique_ptr<TcpConnection> connection;
     std::unique_ptr<Listener> listener;
     Instant scheduled = kNever;  // deadline last pushed to deadlines_
@@ -121,8 +121,7 @@ class TcpLayer : public TransportHandler, private SegmentSink {
   void on_passive_open(Instant now, SocketId listener_id, const PassiveOpen& open,
                        const InboundSegment& seg);
   void send_reset_for_unknown(Instant now, const InboundSegment& seg);
-  std::optional<std::uint16_t> pick_ephemeral_port(const IpAddress& local,
-                                                   const Endpoint& remote);
+  std::optional<std::uint16_t> pick_ephemeral_port(const IpAddress& local, const Endpoint& remote);
   bool tuple_in_use(const FourTuple& tuple) const;
   // After anything touched a connection: reap it if finished, else reschedule its deadline.
   void settle(SocketId id);

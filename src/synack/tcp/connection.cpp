@@ -19,7 +19,8 @@ TcpConnection::TcpConnection(TcpContext& ctx, Instant now, const FourTuple& tupl
   iss_ = ctx.isn.generate(now, tuple);
   snd_una_ = snd_nxt_ = snd_max_ = iss_;
   send_buffer_seq_ = iss_ + 1;
-  options_.receive_shift = ctx.config.window_scaling ? window_shift_for(ctx.config.receive_buffer) : 0;
+  options_.receive_shift =
+      ctx.config.window_scaling ? window_shift_for(ctx.config.receive_buffer) : 0;
   ++ctx_.counters.ActiveOpens;
   set_state(TcpState::kSynSent, "connect");
 }
@@ -44,7 +45,8 @@ TcpConnection::TcpConnection(TcpContext& ctx, Instant now, const PassiveOpen& op
       passive_(true),
       rtt_(ctx.config.rto_initial, ctx.config.rto_min, ctx.config.rto_max) {
   // The SYN-ACK offered min(buffer, 64 KiB) unscaled (the listener sent it).
-  rcv_adv_ = rcv_nxt_ + static_cast<std::uint32_t>(std::min<std::size_t>(ctx.config.receive_buffer, 65535));
+  rcv_adv_ = rcv_nxt_ +
+             static_cast<std::uint32_t>(std::min<std::size_t>(ctx.config.receive_buffer, 65535));
   // The handshake ACK (seq = IRS + 1) is the first segment whose window counts.
   snd_wl1_ = irs_;
   snd_wl2_ = iss_;
@@ -84,14 +86,18 @@ std::size_t TcpConnection::receive(MutableBytes out) {
 
 // The application's close, shutdown and abort take effect at the next poll, which is handed the
 // time: state changes and segments then carry the instant they really happen.
-void TcpConnection::shutdown_write() { write_shutdown_requested_ = true; }
+void TcpConnection::shutdown_write() {
+  write_shutdown_requested_ = true;
+}
 
 void TcpConnection::close() {
   orphaned_ = true;
   close_requested_ = true;
 }
 
-void TcpConnection::abort() { abort_requested_ = true; }
+void TcpConnection::abort() {
+  abort_requested_ = true;
+}
 
 void TcpConnection::apply_requests() {
   if (close_requested_) {
@@ -160,8 +166,10 @@ void TcpConnection::set_state(TcpState next, std::string_view reason) {
 
 void TcpConnection::fail(int error, std::string_view reason) {
   error_ = error;
-  if (state_ == TcpState::kSynSent || state_ == TcpState::kSynReceived) ++ctx_.counters.AttemptFails;
-  if (state_ == TcpState::kEstablished || state_ == TcpState::kCloseWait) ++ctx_.counters.EstabResets;
+  if (state_ == TcpState::kSynSent || state_ == TcpState::kSynReceived)
+    ++ctx_.counters.AttemptFails;
+  if (state_ == TcpState::kEstablished || state_ == TcpState::kCloseWait)
+    ++ctx_.counters.EstabResets;
   set_state(TcpState::kClosed, reason);
 }
 

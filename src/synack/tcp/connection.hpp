@@ -47,12 +47,12 @@ class TcpConnection {
   Instant next_deadline() const;
 
   // ---- the application's calls (errno-style results are the owner's job) ----
-  std::size_t send(Bytes data);        // bytes taken into the send buffer
+  std::size_t send(Bytes data);           // bytes taken into the send buffer
   std::size_t receive(MutableBytes out);  // bytes copied out of the receive buffer
   // These three take effect at the next poll (next_deadline() says so at once).
-  void shutdown_write();              // queue our FIN after pending data
-  void close();                       // shutdown_write + orphan (RST if unread data)
-  void abort();                       // send RST, go to CLOSED
+  void shutdown_write();  // queue our FIN after pending data
+  void close();           // shutdown_write + orphan (RST if unread data)
+  void abort();           // send RST, go to CLOSED
   void set_no_delay(bool on) { no_delay_ = on; }
 
   // ---- state for the owner and the socket API ----
@@ -152,7 +152,7 @@ class TcpConnection {
   // Receive sequence space.
   SeqNum irs_;
   SeqNum rcv_nxt_;
-  SeqNum rcv_adv_;       // right edge of the window last advertised
+  SeqNum rcv_adv_;  // right edge of the window last advertised
   SeqNum last_ack_sent_;
 
   HandshakeOptions options_;
@@ -170,7 +170,7 @@ class TcpConnection {
   bool syn_sent_ = false;
   bool fin_queued_ = false;  // the application shut down writing
   bool fin_received_ = false;
-  bool orphaned_ = false;    // the application closed; nobody will read
+  bool orphaned_ = false;  // the application closed; nobody will read
   bool passive_ = false;
   bool no_delay_ = false;
   bool ack_now_ = false;
@@ -178,7 +178,7 @@ class TcpConnection {
   bool close_requested_ = false;
   bool abort_requested_ = false;
   bool read_since_update_check_ = false;  // the application read since the last window check
-  int unacked_segments_ = 0;  // full segments received since our last ACK
+  int unacked_segments_ = 0;              // full segments received since our last ACK
   std::string_view ack_reason_ = "ack";
 
   // Timers.

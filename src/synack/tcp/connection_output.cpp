@@ -110,7 +110,8 @@ bool TcpConnection::send_data_segment() {
   if (!plan.ready) return false;
   const std::uint32_t length = plan.length;
   const bool with_fin = plan.with_fin;
-  const std::uint32_t unsent = send_buffer_end() > snd_nxt_ ? static_cast<std::uint32_t>(send_buffer_end() - snd_nxt_) : 0;
+  const std::uint32_t unsent =
+      send_buffer_end() > snd_nxt_ ? static_cast<std::uint32_t>(send_buffer_end() - snd_nxt_) : 0;
   std::uint8_t flags = kAck;
   if (with_fin) flags |= kFin;
   if (length > 0 && length == unsent) flags |= kPsh;
@@ -174,7 +175,8 @@ std::uint16_t TcpConnection::advertised_window() {
   std::uint32_t scaled = std::min<std::uint32_t>(receive_window() >> shift, 65535);
   const SeqNum edge = rcv_nxt_ + (scaled << shift);
   if (edge < rcv_adv_) {
-    scaled = std::min<std::uint32_t>(static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) >> shift, 65535);
+    scaled =
+        std::min<std::uint32_t>(static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) >> shift, 65535);
   } else {
     rcv_adv_ = edge;
   }
@@ -192,7 +194,8 @@ bool TcpConnection::window_update_due() const {
   // Receiver silly-window avoidance (RFC 9293 3.8.6.2.2): announce a larger window only when it
   // grew by min(buffer / 2, MSS), and (like Linux) only when the advertised remainder is
   // less than half of what we could offer, so bulk transfers do not get an update per read.
-  const std::uint32_t offered = rcv_adv_ > rcv_nxt_ ? static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) : 0;
+  const std::uint32_t offered =
+      rcv_adv_ > rcv_nxt_ ? static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) : 0;
   const std::uint32_t possible = receive_window();
   const std::uint32_t threshold =
       std::min<std::uint32_t>(static_cast<std::uint32_t>(receive_buffer_.capacity() / 2), our_mss_);
@@ -228,7 +231,7 @@ void TcpConnection::on_retransmission_timeout() {
     fail(ETIMEDOUT, "too many retransmissions");
     return;
   }
-  rtt_.back_off();      // RFC 6298 section 5.5
+  rtt_.back_off();         // RFC 6298 section 5.5
   rtt_probe_seq_.reset();  // Karn: never time a retransmitted segment
   // RFC 5681 section 3.1, equations 4 and 5: halve ssthresh, restart from one segment.
   ssthresh_ = std::max<std::uint32_t>(flight_size() / 2, 2u * send_mss_);

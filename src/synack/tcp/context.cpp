@@ -4,9 +4,9 @@ namespace synack {
 
 namespace {
 SegmentSummary summarize(const TcpRepr& header, std::size_t payload_length, bool retransmission) {
-  return SegmentSummary{header.flags, header.seq, header.ack,
-                        static_cast<std::uint32_t>(payload_length), header.window,
-                        retransmission};
+  return SegmentSummary{header.flags,  header.seq,
+                        header.ack,    static_cast<std::uint32_t>(payload_length),
+                        header.window, retransmission};
 }
 }  // namespace
 

@@ -6,11 +6,16 @@ namespace synack {
 
 std::string_view to_string(TcpEventKind kind) {
   switch (kind) {
-    case TcpEventKind::kStateChange: return "state";
-    case TcpEventKind::kSegmentSent: return "send";
-    case TcpEventKind::kSegmentReceived: return "recv";
-    case TcpEventKind::kSegmentDropped: return "drop";
-    case TcpEventKind::kTimerFired: return "timer";
+    case TcpEventKind::kStateChange:
+      return "state";
+    case TcpEventKind::kSegmentSent:
+      return "send";
+    case TcpEventKind::kSegmentReceived:
+      return "recv";
+    case TcpEventKind::kSegmentDropped:
+      return "drop";
+    case TcpEventKind::kTimerFired:
+      return "timer";
   }
   return "?";
 }

@@ -38,7 +38,7 @@ struct TcpEvent {
   FourTuple tuple;
   TcpState from = TcpState::kClosed;  // state changes
   TcpState to = TcpState::kClosed;
-  SegmentSummary segment;  // segment events
+  SegmentSummary segment;   // segment events
   std::string_view reason;  // static text: why this happened
 
   // One JSON object on one line, keys in a fixed order.

@@ -13,10 +13,10 @@ struct HandshakeOptions {
   std::uint16_t peer_mss = 536;    // what the peer can receive
   std::uint8_t send_shift = 0;     // peer's window-scale shift, applied to windows it sends
   std::uint8_t receive_shift = 0;  // our shift, applied to windows we send
-  bool window_scaling = false;   // both sides sent the option (RFC 7323 section 2.2)
+  bool window_scaling = false;     // both sides sent the option (RFC 7323 section 2.2)
   bool timestamps = false;
-  bool sack_permitted = false;     // peer can receive SACK blocks
-  std::uint32_t ts_recent = 0;     // peer's latest TSval (RFC 7323 section 4.3)
+  bool sack_permitted = false;  // peer can receive SACK blocks
+  std::uint32_t ts_recent = 0;  // peer's latest TSval (RFC 7323 section 4.3)
 };
 
 // The window-scale shift that lets a window of `buffer` bytes be advertised (RFC 7323 2.3: <= 14).

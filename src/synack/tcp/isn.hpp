@@ -19,7 +19,8 @@ SecretKey random_secret_key();
 
 // SipHash-2-4 of the 4-tuple (and `extra`) under `key`: the F of RFC 6528, reused by SYN
 // cookies and timestamp offsets with their own keys.
-std::uint64_t keyed_tuple_hash(const SecretKey& key, const FourTuple& tuple, std::uint32_t extra = 0);
+std::uint64_t keyed_tuple_hash(const SecretKey& key, const FourTuple& tuple,
+                               std::uint32_t extra = 0);
 
 class IsnGenerator {
  public:

@@ -25,8 +25,8 @@ struct HalfOpenEntry {
   FourTuple tuple;
   SeqNum iss;
   SeqNum irs;
-  Instant syn_time;            // first SYN: the handshake's RTT sample starts here
-  Instant retransmit_at;       // next SYN-ACK retransmission
+  Instant syn_time;       // first SYN: the handshake's RTT sample starts here
+  Instant retransmit_at;  // next SYN-ACK retransmission
   HandshakeOptions options;
   std::uint16_t our_mss = 536;
   std::uint8_t retransmits = 0;  // SYN-ACKs resent so far

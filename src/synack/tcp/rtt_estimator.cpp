@@ -25,8 +25,12 @@ void RttEstimator::add_sample(Duration rtt) {
   rto_ = clamp(*srtt_ + std::max(kGranularity, rttvar_ * 4));
 }
 
-void RttEstimator::back_off() { rto_ = std::min(rto_ * 2, max_rto_); }
+void RttEstimator::back_off() {
+  rto_ = std::min(rto_ * 2, max_rto_);
+}
 
-Duration RttEstimator::clamp(Duration d) const { return std::clamp(d, min_rto_, max_rto_); }
+Duration RttEstimator::clamp(Duration d) const {
+  return std::clamp(d, min_rto_, max_rto_);
+}
 
 }  // namespace synack

@@ -33,9 +33,9 @@ TimeWaitTable::Outcome TimeWaitTable::on_segment(Instant now, const InboundSegme
     }
     return {};
   }
-  const bool newer_timestamp = entry.timestamps && h.options.timestamps &&
-                               static_cast<std::int32_t>(h.options.timestamps->value -
-                                                         entry.ts_recent) > 0;
+  const bool newer_timestamp =
+      entry.timestamps && h.options.timestamps &&
+      static_cast<std::int32_t>(h.options.timestamps->value - entry.ts_recent) > 0;
   if (h.has(kSyn) && !h.has(kAck)) {
     // RFC 6191 (and RFC 9293 3.6.1 for the sequence test): a SYN that cannot be confused with
     // the old connection - its sequence number is beyond everything the old one used, or its

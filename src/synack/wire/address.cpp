@@ -62,7 +62,9 @@ std::uint64_t fold(const std::array<std::uint8_t, 16>& b) {
 }
 }  // namespace
 
-std::size_t hash_value(const IpAddress& a) { return mix(static_cast<std::size_t>(a.family), fold(a.bytes)); }
+std::size_t hash_value(const IpAddress& a) {
+  return mix(static_cast<std::size_t>(a.family), fold(a.bytes));
+}
 
 std::size_t hash_value(const FourTuple& t) {
   std::size_t h = hash_value(t.local.address);

@@ -82,7 +82,9 @@ std::size_t hash_value(const FourTuple& t);
 
 template <>
 struct std::hash<synack::IpAddress> {
-  std::size_t operator()(const synack::IpAddress& a) const noexcept { return synack::hash_value(a); }
+  std::size_t operator()(const synack::IpAddress& a) const noexcept {
+    return synack::hash_value(a);
+  }
 };
 template <>
 struct std::hash<synack::FourTuple> {
