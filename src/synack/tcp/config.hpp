@@ -3,6 +3,7 @@
 // sysctl each one mirrors is named beside it.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "synack/core/time.hpp"
 
@@ -52,6 +53,14 @@ struct TcpConfig {
   // Ephemeral port range (ip_local_port_range).
   std::uint16_t ephemeral_port_low = 32768;
   std::uint16_t ephemeral_port_high = 60999;
+
+  // ---- for demonstrations only: deliberately unsafe behaviour that scenarios show ----
+  // Every connection's ISN, instead of RFC 6528's (shows how old duplicates get accepted).
+  std::optional<std::uint32_t> fixed_isn;
+  // TIME_WAIT length instead of 2 * msl (shows why 2 MSL and not less).
+  std::optional<Duration> time_wait_length;
+
+  Duration time_wait_duration() const { return time_wait_length.value_or(2 * msl); }
 };
 
 }  // namespace synack

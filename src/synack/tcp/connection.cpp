@@ -16,7 +16,7 @@ TcpConnection::TcpConnection(TcpContext& ctx, Instant now, const FourTuple& tupl
       send_buffer_(ctx.config.send_buffer),
       receive_buffer_(ctx.config.receive_buffer),
       rtt_(ctx.config.rto_initial, ctx.config.rto_min, ctx.config.rto_max) {
-  iss_ = ctx.isn.generate(now, tuple);
+  iss_ = ctx.initial_sequence(now, tuple);
   snd_una_ = snd_nxt_ = snd_max_ = iss_;
   send_buffer_seq_ = iss_ + 1;
   options_.receive_shift =

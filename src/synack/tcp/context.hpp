@@ -29,6 +29,11 @@ class TcpContext {
   TcpCounters counters;
   TcpEventCallback on_event;
 
+  // The ISN for a new connection: RFC 6528, unless a demonstration fixed it.
+  SeqNum initial_sequence(Instant now, const FourTuple& tuple) const {
+    return config.fixed_isn ? SeqNum{*config.fixed_isn} : isn.generate(now, tuple);
+  }
+
   // Sends one segment: counts it (OutSegs or RetransSegs, OutRsts), traces it, hands it on.
   void send(Instant now, const FourTuple& tuple, const TcpRepr& header, const SplitBytes& payload,
             std::string_view reason, bool retransmission = false);

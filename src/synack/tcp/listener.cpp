@@ -55,7 +55,7 @@ void Listener::on_new_syn(Instant now, const InboundSegment& seg, std::uint16_t 
   HalfOpenEntry entry;
   entry.tuple = seg.tuple;
   entry.irs = seg.header.seq;
-  entry.iss = ctx_.isn.generate(now, seg.tuple);
+  entry.iss = ctx_.initial_sequence(now, seg.tuple);
   if (isn_floor && entry.iss <= *isn_floor) {
     // RFC 6191 / Linux: keep the new incarnation's sequence space above the old one's.
     entry.iss = *isn_floor + 65535 + 2;

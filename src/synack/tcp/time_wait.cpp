@@ -13,7 +13,7 @@ bool TimeWaitTable::insert(Instant now, const TimeWaitEntry& entry) {
   }
   auto [it, inserted] = entries_.insert_or_assign(entry.tuple, entry);
   (void)inserted;
-  it->second.expires = now + 2 * ctx_.config.msl;
+  it->second.expires = now + ctx_.config.time_wait_duration();
   expiries_.emplace_back(it->second.expires, entry.tuple);
   return true;
 }
@@ -90,7 +90,7 @@ void TimeWaitTable::send_ack(Instant now, const TimeWaitEntry& entry, std::strin
 }
 
 void TimeWaitTable::restart(Instant now, TimeWaitEntry& entry) {
-  entry.expires = now + 2 * ctx_.config.msl;
+  entry.expires = now + ctx_.config.time_wait_duration();
   expiries_.emplace_back(entry.expires, entry.tuple);
 }
 
