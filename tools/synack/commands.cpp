@@ -7,6 +7,8 @@ int g_exit_code = 0;
 
 void register_commands(CLI::App& app) {
   register_demo(app);
+  register_scenario(app);
+  register_trace(app);
 }
 
 int exit_code() {

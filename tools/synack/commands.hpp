@@ -11,5 +11,7 @@ void set_exit_code(int code);
 
 // One registration function per subcommand file.
 void register_demo(CLI::App& app);
+void register_scenario(CLI::App& app);
+void register_trace(CLI::App& app);
 
 }  // namespace synack::cli

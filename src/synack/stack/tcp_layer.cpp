@@ -75,7 +75,8 @@ void TcpLayer::release(SocketId id) {
 
 // ---------------------------------------------------------------- API
 
-Expected<SocketId, int> TcpLayer::listen(const Endpoint& local, int backlog) {
+Expected<SocketId, int> TcpLayer::listen(const Endpoint& local, int backlog,
+                                         std::optional<TcpSocketOptions> options) {
   if (listeners_.count(local)) return Unexpected{EADDRINUSE};
   if (!is_unspecified(local.address) && !ip_.is_local_address(local.address)) {
     return Unexpected{EADDRNOTAVAIL};
@@ -84,7 +85,8 @@ Expected<SocketId, int> TcpLayer::listen(const Endpoint& local, int backlog) {
   Socket& s = *find(id);
   s.app_owned = true;
   s.listener =
-      std::make_unique<Listener>(ctx_, local, static_cast<std::size_t>(std::max(backlog, 1)));
+      std::make_unique<Listener>(ctx_, local, static_cast<std::size_t>(std::max(backlog, 1)),
+                                 options.value_or(TcpSocketOptions::from(ctx_.config)));
   listeners_.emplace(local, id);
   ctx_.trace_state(now_, FourTuple{local, {}}, TcpState::kClosed, TcpState::kListen, "listen");
   return id;
@@ -105,7 +107,8 @@ Expected<SocketId, int> TcpLayer::accept(SocketId listener_id) {
 }
 
 Expected<SocketId, int> TcpLayer::connect(Instant now, const Endpoint& remote,
-                                          std::optional<Endpoint> local) {
+                                          std::optional<Endpoint> local,
+                                          std::optional<TcpSocketOptions> options) {
   now_ = std::max(now_, now);
   const auto route = ip_.route_to(remote.address);
   if (!route) return Unexpected{ENETUNREACH};
@@ -123,7 +126,8 @@ Expected<SocketId, int> TcpLayer::connect(Instant now, const Endpoint& remote,
   Socket& s = *find(id);
   s.app_owned = true;
   s.connection =
-      std::make_unique<TcpConnection>(ctx_, now_, tuple, static_cast<std::uint16_t>(route->mss));
+      std::make_unique<TcpConnection>(ctx_, now_, tuple, static_cast<std::uint16_t>(route->mss),
+                                      options.value_or(TcpSocketOptions::from(ctx_.config)));
   demux_.emplace(tuple, id);
   settle(id);
   return id;
@@ -227,6 +231,31 @@ int TcpLayer::set_no_delay(SocketId id, bool on) {
   return 0;
 }
 
+int TcpLayer::set_keepalive(SocketId id, bool on, Duration idle, Duration interval, int probes) {
+  Socket* s = find_owned(id);
+  if (!s) return EBADF;
+  if (!s->connection) return ENOTCONN;
+  if (idle <= Duration{0} || interval <= Duration{0} || probes <= 0) return EINVAL;
+  s->connection->set_keepalive(on, idle, interval, probes);
+  if (!s->detached) settle(id);
+  return 0;
+}
+
+int TcpLayer::set_congestion(SocketId id, CongestionAlgorithm algorithm) {
+  Socket* s = find_owned(id);
+  if (!s) return EBADF;
+  if (!s->connection) return ENOTCONN;
+  s->connection->set_congestion(algorithm);
+  return 0;
+}
+
+std::optional<TcpSocketOptions> TcpLayer::socket_options(SocketId id) const {
+  const Socket* s = find_owned(id);
+  if (!s) return std::nullopt;
+  if (s->listener) return s->listener->socket_options();
+  return s->connection->socket_options();
+}
+
 std::uint32_t TcpLayer::events(SocketId id) const {
   const Socket* s = find_owned(id);
   if (!s) return readiness::kError | readiness::kHangup;
@@ -310,7 +339,8 @@ void TcpLayer::finish_connection(SocketId id, Socket& s) {
       tw.timestamps = c.options().timestamps;
       tw.ts_recent = c.options().ts_recent;
       tw.window = static_cast<std::uint16_t>(
-          std::min<std::size_t>(ctx_.config.receive_buffer >> c.options().receive_shift, 65535));
+          std::min<std::size_t>(c.socket_options().receive_buffer >> c.options().receive_shift,
+                                65535));
       time_wait_.insert(now_, tw);
     } else {
       ctx_.trace_state(now_, c.tuple(), TcpState::kTimeWait, TcpState::kClosed,

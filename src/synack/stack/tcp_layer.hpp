@@ -48,14 +48,18 @@ class TcpLayer : public TransportHandler, private SegmentSink {
 
   // ---- socket API; errors are errno values ----
   // Listens on `local` (address all-zero = any local address). EADDRINUSE if taken.
-  Expected<SocketId, int> listen(const Endpoint& local, int backlog);
+  // Options (buffer sizes, Nagle, keepalive, congestion control) default to the TcpConfig's;
+  // connections accepted from a listener inherit the listener's.
+  Expected<SocketId, int> listen(const Endpoint& local, int backlog,
+                                 std::optional<TcpSocketOptions> options = std::nullopt);
   // The next completed connection, EAGAIN if none (EINVAL for a non-listener).
   Expected<SocketId, int> accept(SocketId listener);
   // Starts an active open (non-blocking: like EINPROGRESS, the socket becomes writable when
   // ESTABLISHED, or reports ECONNREFUSED / ETIMEDOUT through take_error()). Without `local`
   // the source address comes from the route and the port from the ephemeral range.
   Expected<SocketId, int> connect(Instant now, const Endpoint& remote,
-                                  std::optional<Endpoint> local = std::nullopt);
+                                  std::optional<Endpoint> local = std::nullopt,
+                                  std::optional<TcpSocketOptions> options = std::nullopt);
   // Bytes taken into the send buffer: EAGAIN when full, EPIPE after shutdown, the connection's
   // error once it failed, ENOTCONN before it exists.
   Expected<std::size_t, int> send(SocketId socket, Bytes data);
@@ -68,6 +72,11 @@ class TcpLayer : public TransportHandler, private SegmentSink {
   // RST now and release the handle.
   int abort(SocketId socket);
   int set_no_delay(SocketId socket, bool on);
+  // SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT.
+  int set_keepalive(SocketId socket, bool on, Duration idle, Duration interval, int probes);
+  // TCP_CONGESTION.
+  int set_congestion(SocketId socket, CongestionAlgorithm algorithm);
+  std::optional<TcpSocketOptions> socket_options(SocketId socket) const;
 
   std::uint32_t events(SocketId socket) const;
   // The pending error (SO_ERROR): returned once, then cleared.

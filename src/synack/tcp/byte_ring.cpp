@@ -12,12 +12,23 @@ ByteRing::ByteRing(std::size_t capacity)
 std::size_t ByteRing::push(Bytes data) {
   const std::size_t n = std::min(data.size(), free_space());
   if (n == 0) return 0;
-  const std::size_t tail = (head_ + size_) % capacity_;
-  const std::size_t first = std::min(n, capacity_ - tail);
-  std::memcpy(data_.get() + tail, data.data(), first);
-  std::memcpy(data_.get(), data.data() + first, n - first);
+  write_beyond(0, data.first(n));
   size_ += n;
   return n;
+}
+
+void ByteRing::write_beyond(std::size_t offset, Bytes data) {
+  assert(offset + data.size() <= free_space());
+  if (data.empty()) return;
+  const std::size_t start = (head_ + size_ + offset) % capacity_;
+  const std::size_t first = std::min(data.size(), capacity_ - start);
+  std::memcpy(data_.get() + start, data.data(), first);
+  std::memcpy(data_.get(), data.data() + first, data.size() - first);
+}
+
+void ByteRing::commit(std::size_t n) {
+  assert(n <= free_space());
+  size_ += n;
 }
 
 SplitBytes ByteRing::peek(std::size_t offset, std::size_t length) const {
@@ -42,9 +53,10 @@ std::size_t ByteRing::pop_into(MutableBytes out) {
 void ByteRing::discard(std::size_t n) {
   assert(n <= size_);
   if (n == 0) return;
+  // The head only moves forward: bytes written beyond the end (out-of-order data) are placed
+  // relative to it, so it must not jump back even when the ring empties.
   head_ = (head_ + n) % capacity_;
   size_ -= n;
-  if (size_ == 0) head_ = 0;
 }
 
 }  // namespace synack

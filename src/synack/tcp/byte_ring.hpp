@@ -37,6 +37,12 @@ class ByteRing {
   // Removes `n` bytes from the head (n <= size()).
   void discard(std::size_t n);
 
+  // Out-of-order arrivals: writes `data` `offset` bytes past the end of the held bytes, into the
+  // free space (offset + data.size() <= free_space()), without making it part of the contents.
+  void write_beyond(std::size_t offset, Bytes data);
+  // Makes `n` bytes already written past the end part of the contents (n <= free_space()).
+  void commit(std::size_t n);
+
  private:
   std::unique_ptr<std::uint8_t[]> data_;
   std::size_t capacity_;

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "synack/core/time.hpp"
+#include "synack/tcp/congestion_control.hpp"
 
 namespace synack {
 
@@ -46,6 +47,15 @@ struct TcpConfig {
   // Options offered on SYN and SYN-ACK.
   bool timestamps = true;      // RFC 7323 (tcp_timestamps)
   bool window_scaling = true;  // RFC 7323 (tcp_window_scaling)
+  bool sack = true;            // RFC 2018 (tcp_sack)
+
+  // Congestion control for new sockets (tcp_congestion_control; Linux defaults to cubic).
+  CongestionAlgorithm congestion = CongestionAlgorithm::kCubic;
+
+  // Keepalive defaults for sockets that turn it on (tcp_keepalive_time, _intvl, _probes).
+  Duration keepalive_idle = seconds(7200);
+  Duration keepalive_interval = seconds(75);
+  int keepalive_probes = 9;
 
   // MSS assumed when the peer sends none (RFC 9293 section 3.7.1: 536 for IPv4).
   std::uint16_t default_mss = 536;

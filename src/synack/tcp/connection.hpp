@@ -5,16 +5,26 @@
 // SYN_RECEIVED lives in the listener's compact entry and TIME_WAIT in the compact TIME_WAIT
 // table; the owner moves the connection there when it reports state TIME_WAIT.
 //
+// The byte stream: a send ring holding unacknowledged and unsent bytes, a receive ring that also
+// holds out-of-order bytes at their offset (so reassembly memory is the advertised window), SACK
+// both ways (RFC 2018) with RFC 6675 loss recovery (RFC 6582 NewReno without SACK), pluggable
+// congestion control, timestamps for RTT and PAWS (RFC 7323), zero-window probing and keepalive.
+//
 // Sans-IO: every method that needs the time takes it; segments leave through the context.
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "synack/core/time.hpp"
 #include "synack/tcp/byte_ring.hpp"
+#include "synack/tcp/congestion_control.hpp"
 #include "synack/tcp/context.hpp"
 #include "synack/tcp/handshake_options.hpp"
+#include "synack/tcp/reassembly.hpp"
 #include "synack/tcp/rtt_estimator.hpp"
+#include "synack/tcp/sack_scoreboard.hpp"
 #include "synack/tcp/segment.hpp"
+#include "synack/tcp/socket_options.hpp"
 #include "synack/tcp/state.hpp"
 
 namespace synack {
@@ -28,12 +38,14 @@ struct PassiveOpen {
   std::uint16_t our_mss = 536;
   Instant syn_time;  // when the SYN arrived: first RTT sample (Karn-safe if not retransmitted)
   bool synack_retransmitted = false;
+  TcpSocketOptions socket_options;
 };
 
 class TcpConnection {
  public:
   // Active open: the connection starts in SYN_SENT and sends its SYN at the next poll.
-  TcpConnection(TcpContext& ctx, Instant now, const FourTuple& tuple, std::uint16_t our_mss);
+  TcpConnection(TcpContext& ctx, Instant now, const FourTuple& tuple, std::uint16_t our_mss,
+                const TcpSocketOptions& options);
   // Passive open completed by the handshake ACK: starts in ESTABLISHED.
   TcpConnection(TcpContext& ctx, Instant now, const PassiveOpen& open);
 
@@ -53,7 +65,9 @@ class TcpConnection {
   void shutdown_write();  // queue our FIN after pending data
   void close();           // shutdown_write + orphan (RST if unread data)
   void abort();           // send RST, go to CLOSED
-  void set_no_delay(bool on) { no_delay_ = on; }
+  void set_no_delay(bool on) { socket_options_.no_delay = on; }
+  void set_keepalive(bool on, Duration idle, Duration interval, int probes);
+  void set_congestion(CongestionAlgorithm algorithm);
 
   // ---- state for the owner and the socket API ----
   TcpState state() const { return state_; }
@@ -63,6 +77,7 @@ class TcpConnection {
   bool writable() const;
   std::size_t bytes_readable() const { return receive_buffer_.size(); }
   std::size_t send_space() const { return send_buffer_.free_space(); }
+  std::size_t bytes_unsent_or_unacked() const { return send_buffer_.size(); }
   bool peer_closed() const { return fin_received_; }
   bool orphaned() const { return orphaned_; }
   // The owner should free this connection (CLOSED) or move it to TIME_WAIT.
@@ -76,7 +91,12 @@ class TcpConnection {
   SeqNum rcv_nxt() const { return rcv_nxt_; }
   std::uint32_t snd_wnd() const { return snd_wnd_; }
   std::uint16_t send_mss() const { return send_mss_; }
+  std::uint32_t cwnd() const { return cc_->cwnd(); }
+  std::uint32_t ssthresh() const { return cc_->ssthresh(); }
+  const CongestionControl& congestion() const { return *cc_; }
+  bool in_recovery() const { return in_recovery_; }
   const HandshakeOptions& options() const { return options_; }
+  const TcpSocketOptions& socket_options() const { return socket_options_; }
   const RttEstimator& rtt() const { return rtt_; }
   std::uint32_t ts_now(Instant now) const { return TcpContext::timestamp_clock(now) + ts_offset_; }
   int retransmissions() const { return retransmit_count_; }
@@ -90,8 +110,14 @@ class TcpConnection {
   void on_syn_when_synchronized(const InboundSegment& seg);
   bool on_ack(const InboundSegment& seg);
   void on_new_ack(const InboundSegment& seg);
+  bool is_duplicate_ack(const InboundSegment& seg) const;
+  void on_duplicate_ack();
+  void enter_recovery();
+  std::optional<Duration> rtt_sample(const InboundSegment& seg, SeqNum previous_una);
   void update_send_window(const InboundSegment& seg);
   void on_text_and_fin(const InboundSegment& seg);
+  void accept_in_order(Bytes text);
+  void accept_out_of_order(SeqNum seq, Bytes text, bool fin);
   void on_fin();
   void remember_timestamp(const InboundSegment& seg);
 
@@ -105,7 +131,8 @@ class TcpConnection {
   // Output.
   void transmit_due();
   void send_syn();
-  // The next data/FIN segment the windows, Nagle and silly-window avoidance allow.
+  // The next new (or, after a timeout, resent) data/FIN segment the windows, Nagle and
+  // silly-window avoidance allow.
   struct SegmentPlan {
     std::uint32_t length = 0;
     bool with_fin = false;
@@ -113,8 +140,14 @@ class TcpConnection {
   };
   SegmentPlan plan_segment() const;
   bool send_data_segment();
+  // Sends [seq, seq + length) from the send buffer, with FIN if it ends where our FIN goes.
+  void send_segment_at(SeqNum seq, std::uint32_t length, bool with_fin, bool retransmission,
+                       std::string_view reason);
+  void retransmit_lost();
+  std::uint32_t pipe() const;
   void send_ack(std::string_view reason);
   void send_challenge_ack(std::string_view reason);
+  void send_probe(std::string_view reason);
   void send_reset(SeqNum seq, std::string_view reason);
   TcpRepr base_header(std::uint8_t flags, SeqNum seq);
   std::uint16_t advertised_window();
@@ -123,19 +156,26 @@ class TcpConnection {
   // Timers.
   void on_retransmission_timeout();
   void arm_retransmission_timer();
+  void arm_persist_timer();
+  void on_persist_timeout();
+  void on_keepalive_timeout();
+  Instant keepalive_deadline() const;
   void schedule_ack(bool immediately);
 
   void set_state(TcpState next, std::string_view reason);
   void fail(int error, std::string_view reason);
+  void negotiated(const HandshakeOptions& options);
   SeqNum send_buffer_end() const;
   std::uint32_t flight_size() const { return static_cast<std::uint32_t>(snd_nxt_ - snd_una_); }
   std::uint32_t receive_window() const;
+  bool fin_acked() const { return fin_queued_ && snd_una_ == send_buffer_end() + 1; }
 
   TcpContext& ctx_;
   FourTuple tuple_;
   TcpState state_ = TcpState::kClosed;
   Instant now_;
   int error_ = 0;
+  TcpSocketOptions socket_options_;
 
   // Send sequence space (RFC 9293 section 3.3.1). snd_max_ is the highest sequence number ever
   // sent: snd_nxt_ goes back to snd_una_ on a retransmission timeout, snd_max_ does not.
@@ -160,33 +200,42 @@ class TcpConnection {
 
   ByteRing send_buffer_;     // bytes from send_buffer_seq_ on: unacknowledged and unsent
   SeqNum send_buffer_seq_;   // sequence number of send_buffer_'s first byte
-  ByteRing receive_buffer_;  // in-order bytes not yet read
+  ByteRing receive_buffer_;  // in-order bytes not yet read, then out-of-order ones
+  ReassemblyRanges reassembly_;
 
-  // Congestion window: slow start from 10 segments (RFC 6928), one segment after a timeout
-  // (RFC 5681 section 3.1). The pluggable algorithms replace this.
-  std::uint32_t cwnd_ = 0;
-  std::uint32_t ssthresh_ = 0xffffffff;
+  // Congestion control and loss recovery.
+  std::unique_ptr<CongestionControl> cc_;
+  SackScoreboard scoreboard_;
+  int duplicate_acks_ = 0;
+  bool in_recovery_ = false;
+  SeqNum recovery_point_;  // snd_max_ when recovery began (RFC 6582 "recover")
+  SeqNum high_rxt_;        // RFC 6675 HighRxt: below this, holes were already resent
+  bool resend_first_ = false;  // NewReno: resend the first unacknowledged segment
 
   bool syn_sent_ = false;
   bool fin_queued_ = false;  // the application shut down writing
   bool fin_received_ = false;
   bool orphaned_ = false;  // the application closed; nobody will read
   bool passive_ = false;
-  bool no_delay_ = false;
   bool ack_now_ = false;
   bool write_shutdown_requested_ = false;
   bool close_requested_ = false;
   bool abort_requested_ = false;
   bool read_since_update_check_ = false;  // the application read since the last window check
-  int unacked_segments_ = 0;              // full segments received since our last ACK
+  int unacked_segments_ = 0;              // segments received since our last ACK
   std::string_view ack_reason_ = "ack";
 
   // Timers.
   Instant retransmit_deadline_ = kNever;
   Instant delayed_ack_deadline_ = kNever;
   Instant fin_wait_2_deadline_ = kNever;
+  Instant persist_deadline_ = kNever;
+  int persist_backoff_ = 0;
+  Instant last_heard_;  // last segment from the peer (keepalive idle time)
+  int keepalive_probes_sent_ = 0;
   int retransmit_count_ = 0;
   RttEstimator rtt_;
+  SeqNum retransmitted_below_;  // SND.MAX at the last retransmission: no samples below it
   std::optional<SeqNum> rtt_probe_seq_;  // Karn: time one segment, never a retransmitted one
   Instant rtt_probe_sent_;
 };

@@ -12,6 +12,8 @@ using namespace tcp_flags;
 void TcpConnection::on_segment(Instant now, const InboundSegment& seg) {
   now_ = now;
   if (state_ == TcpState::kClosed || state_ == TcpState::kTimeWait) return;
+  last_heard_ = now;
+  keepalive_probes_sent_ = 0;
   if (state_ == TcpState::kSynSent) {
     on_segment_syn_sent(seg);
     return;
@@ -85,11 +87,7 @@ void TcpConnection::on_segment_syn_sent(const InboundSegment& seg) {
   rcv_nxt_ = h.seq + 1;
   // Our SYN offered min(free space, 64 KiB) unscaled.
   rcv_adv_ = rcv_nxt_ + std::min<std::uint32_t>(receive_window(), 65535);
-  const std::uint8_t our_shift = options_.receive_shift;
-  options_ = negotiate(ctx_.config, h.options, our_shift);
-  send_mss_ = static_cast<std::uint16_t>(std::min(options_.peer_mss, our_mss_) -
-                                         (options_.timestamps ? 12 : 0));
-  cwnd_ = 10u * send_mss_;  // RFC 6928 initial window
+  negotiated(negotiate(ctx_.config, h.options, options_.receive_shift));
   // RFC 7323 section 2.2: the window in a SYN is never scaled.
   snd_wnd_ = max_snd_wnd_ = h.window;
   snd_wl1_ = h.seq;
@@ -199,10 +197,19 @@ bool TcpConnection::on_ack(const InboundSegment& seg) {
     send_challenge_ack("ACK outside the acceptable range");
     return false;
   }
-  if (h.ack > snd_una_) on_new_ack(seg);
+  bool sack_news = false;
+  if (options_.sack_permitted && h.options.sack_block_count > 0) {
+    sack_news = scoreboard_.add({h.options.sack_blocks.data(), h.options.sack_block_count},
+                                snd_una_, snd_max_);
+  }
+  if (h.ack > snd_una_) {
+    on_new_ack(seg);
+  } else if (is_duplicate_ack(seg) || sack_news) {
+    on_duplicate_ack();
+  }
   if (h.ack >= snd_una_) update_send_window(seg);
 
-  const bool fin_acked = fin_queued_ && snd_una_ == send_buffer_end() + 1;
+  const bool fin_acked = this->fin_acked();
   switch (state_) {
     case TcpState::kFinWait1:
       if (fin_acked) {
@@ -223,6 +230,8 @@ bool TcpConnection::on_ack(const InboundSegment& seg) {
 
 void TcpConnection::on_new_ack(const InboundSegment& seg) {
   const SeqNum ack = seg.header.ack;
+  const SeqNum previous_una = snd_una_;
+  const std::uint32_t flight_before = flight_size();
   std::uint32_t acked = static_cast<std::uint32_t>(ack - snd_una_);
   if (snd_una_ == iss_) --acked;  // the SYN's sequence number is not a byte in the buffer
   const std::size_t data_acked = std::min<std::size_t>(acked, send_buffer_.size());
@@ -230,22 +239,92 @@ void TcpConnection::on_new_ack(const InboundSegment& seg) {
   send_buffer_seq_ += static_cast<std::uint32_t>(data_acked);
   snd_una_ = ack;
   if (snd_nxt_ < snd_una_) snd_nxt_ = snd_una_;
-
-  // RFC 6298 section 3 (Karn): only a segment sent once gives a sample.
-  if (rtt_probe_seq_ && ack > *rtt_probe_seq_) {
-    rtt_.add_sample(now_ - rtt_probe_sent_);
-    rtt_probe_seq_.reset();
-  }
+  if (high_rxt_ < snd_una_) high_rxt_ = snd_una_;
+  scoreboard_.acknowledge(snd_una_);
+  if (const auto sample = rtt_sample(seg, previous_una)) rtt_.add_sample(*sample);
   retransmit_count_ = 0;
-  // RFC 5681 section 3.1: slow start below ssthresh, then one segment per round trip.
-  if (cwnd_ < ssthresh_) {
-    cwnd_ += std::min<std::uint32_t>(acked, send_mss_);
+  duplicate_acks_ = 0;
+
+  if (in_recovery_) {
+    if (ack >= recovery_point_) {
+      // RFC 6582 step 5 / RFC 6675: everything outstanding at the loss is acknowledged.
+      in_recovery_ = false;
+      cc_->on_recovery_end();
+    } else if (!options_.sack_permitted) {
+      // RFC 6582 step 5, partial ACK: resend the next hole at once, deflate by what was
+      // acknowledged and add back one segment.
+      resend_first_ = true;
+      const std::uint32_t cwnd = cc_->cwnd();
+      cc_->inflate(send_mss_ - std::min(acked, cwnd));
+    }
   } else {
-    cwnd_ += std::max<std::uint32_t>(1, send_mss_ * send_mss_ / cwnd_);
+    cc_->on_ack(now_, acked, flight_before, rtt_.srtt());
   }
   // RFC 6298 section 5.2 and 5.3: stop the timer when everything is acknowledged, else restart.
   retransmit_deadline_ = kNever;
   arm_retransmission_timer();
+}
+
+std::optional<Duration> TcpConnection::rtt_sample(const InboundSegment& seg, SeqNum previous_una) {
+  // RFC 7323 section 4.2: with timestamps an ACK of new data measures the round trip. But an
+  // ACK for a retransmitted range may echo the timestamp of a much older segment (the receiver
+  // answers duplicates with its older TS.Recent), which would inflate SRTT for minutes under
+  // heavy loss; like Linux, take no timestamp sample for data sent before the last
+  // retransmission.
+  if (options_.timestamps && seg.header.options.timestamps &&
+      seg.header.options.timestamps->echo != 0) {
+    if (previous_una < retransmitted_below_) return std::nullopt;
+    rtt_probe_seq_.reset();
+    const auto elapsed =
+        static_cast<std::int32_t>(ts_now(now_) - seg.header.options.timestamps->echo);
+    if (elapsed >= 0) return milliseconds(elapsed);
+    return std::nullopt;
+  }
+  // RFC 6298 section 3 (Karn): only a segment sent once gives a sample.
+  if (rtt_probe_seq_ && seg.header.ack > *rtt_probe_seq_) {
+    rtt_probe_seq_.reset();
+    return now_ - rtt_probe_sent_;
+  }
+  return std::nullopt;
+}
+
+bool TcpConnection::is_duplicate_ack(const InboundSegment& seg) const {
+  // RFC 5681 section 2, DUPLICATE ACKNOWLEDGMENT: data outstanding, no data or SYN/FIN on the
+  // segment, the same ACK number and the same window.
+  const TcpRepr& h = seg.header;
+  return snd_max_ > snd_una_ && seg.payload.empty() && !h.has(kSyn) && !h.has(kFin) &&
+         h.ack == snd_una_ && (static_cast<std::uint32_t>(h.window) << options_.send_shift) == snd_wnd_;
+}
+
+void TcpConnection::on_duplicate_ack() {
+  ++duplicate_acks_;
+  if (in_recovery_) {
+    // RFC 6582 step 4: each further duplicate means a segment left the network.
+    if (!options_.sack_permitted) cc_->inflate(send_mss_);
+    return;
+  }
+  // RFC 5681 3.2 (three duplicates) or RFC 6675 IsLost(SND.UNA): more than DupThresh - 1
+  // segments' worth of data SACKed above it.
+  constexpr int kDupThresh = 3;
+  const bool lost_by_sack =
+      options_.sack_permitted &&
+      scoreboard_.sacked_bytes_above(snd_una_) > (kDupThresh - 1) * std::uint32_t{send_mss_};
+  if (duplicate_acks_ >= kDupThresh || lost_by_sack) enter_recovery();
+}
+
+void TcpConnection::enter_recovery() {
+  in_recovery_ = true;
+  recovery_point_ = snd_max_;
+  high_rxt_ = snd_una_;
+  cc_->on_congestion_event(now_, flight_size());
+  if (options_.sack_permitted) {
+    ++ctx_.counters.TCPSackRecovery;
+  } else {
+    ++ctx_.counters.TCPRenoRecovery;
+    cc_->inflate(3 * send_mss_);  // RFC 6582 step 2: the three segments that left
+  }
+  // RFC 5681 3.2 step 3 / RFC 6675 (4.3): the first lost segment goes out now, whatever pipe is.
+  resend_first_ = true;
 }
 
 void TcpConnection::update_send_window(const InboundSegment& seg) {
@@ -271,42 +350,81 @@ void TcpConnection::on_text_and_fin(const InboundSegment& seg) {
                             state_ == TcpState::kFinWait2;
   if (!accepts_text) return;  // after the peer's FIN, no text is valid (3.10.7.4 seventh)
 
-  const SeqNum fin_seq = h.seq + static_cast<std::uint32_t>(seg.payload.size());
   Bytes text = seg.payload;
   SeqNum seq = h.seq;
+  bool fin = h.has(kFin);
   if (seq < rcv_nxt_) {  // trim what we already have
     const std::size_t skip = std::min<std::size_t>(rcv_nxt_ - seq, text.size());
     text = text.subspan(skip);
     seq += static_cast<std::uint32_t>(skip);
+    if (text.empty() && seq < rcv_nxt_) fin = false;  // an old FIN we already counted
   }
-  if (seq != rcv_nxt_) {
-    // Out of order. Reassembly arrives with the stream work; for now the segment is dropped and
-    // an immediate duplicate ACK tells the sender where the hole is.
-    ++ctx_.counters.TCPOFODrop;
-    ctx_.trace_segment(now_, TcpEventKind::kSegmentDropped, tuple_, h, seg.payload.size(),
-                       "out of order");
+  // Trim what lies beyond the window: it cannot be kept (3.10.7.4 seventh).
+  const std::uint32_t window = receive_window();
+  const std::uint32_t offset = static_cast<std::uint32_t>(seq - rcv_nxt_);
+  if (offset >= window && !text.empty()) {
+    ++ctx_.counters.TCPRcvQDrop;
     schedule_ack(true);
     return;
   }
-  bool fin = h.has(kFin) && fin_seq == rcv_nxt_ + static_cast<std::uint32_t>(text.size());
-  if (!text.empty()) {
-    if (orphaned_) {
-      // Nobody will read this: tell the peer with RST (Linux: TCPAbortOnData).
-      ++ctx_.counters.TCPAbortOnData;
-      send_reset(snd_nxt_, "RST: data after close");
-      fail(ECONNRESET, "data arrived after close");
-      return;
-    }
-    const std::size_t taken = receive_buffer_.push(text);
-    if (taken < text.size()) {
-      ++ctx_.counters.TCPRcvQDrop;
-      fin = false;  // the FIN lies beyond what we could keep
-    }
-    rcv_nxt_ += static_cast<std::uint32_t>(taken);
-    ++unacked_segments_;
-    schedule_ack(taken < text.size() || unacked_segments_ >= 2);
+  if (offset + text.size() > window) {
+    ++ctx_.counters.TCPRcvQDrop;
+    text = text.first(window - offset);
+    fin = false;
   }
-  if (fin) on_fin();
+  if (!text.empty() && orphaned_) {
+    // Nobody will read this: tell the peer with RST (Linux: TCPAbortOnData).
+    ++ctx_.counters.TCPAbortOnData;
+    send_reset(snd_nxt_, "RST: data after close");
+    fail(ECONNRESET, "data arrived after close");
+    return;
+  }
+  if (seq != rcv_nxt_) {
+    accept_out_of_order(seq, text, fin);
+    return;
+  }
+  const bool filled_hole = !reassembly_.empty();
+  accept_in_order(text);
+  if (fin && rcv_nxt_ == seq + static_cast<std::uint32_t>(text.size())) {
+    reassembly_.set_fin(rcv_nxt_);
+  }
+  if (reassembly_.fin() && *reassembly_.fin() == rcv_nxt_) {
+    reassembly_.clear_fin();
+    on_fin();
+    return;
+  }
+  if (!text.empty()) {
+    ++unacked_segments_;
+    // RFC 5681 section 4.2: ACK at once when the segment fills (part of) a hole, and at least
+    // every second full-sized segment; otherwise delay.
+    schedule_ack(filled_hole || unacked_segments_ >= 2);
+  }
+}
+
+void TcpConnection::accept_in_order(Bytes text) {
+  receive_buffer_.push(text);  // fits: trimmed to the window
+  rcv_nxt_ += static_cast<std::uint32_t>(text.size());
+  const SeqNum contiguous = reassembly_.advance(rcv_nxt_);
+  if (contiguous > rcv_nxt_) {
+    receive_buffer_.commit(static_cast<std::uint32_t>(contiguous - rcv_nxt_));
+    rcv_nxt_ = contiguous;
+  }
+}
+
+void TcpConnection::accept_out_of_order(SeqNum seq, Bytes text, bool fin) {
+  // Kept in the receive buffer at its offset; RFC 5681 section 4.2: ACK out-of-order data at
+  // once (the duplicate ACK, with SACK blocks, tells the sender about the hole).
+  schedule_ack(true);
+  if (text.empty()) return;
+  if (!reassembly_.add(seq, seq + static_cast<std::uint32_t>(text.size()))) {
+    ++ctx_.counters.TCPOFODrop;
+    ctx_.trace_segment(now_, TcpEventKind::kSegmentDropped, tuple_, TcpRepr{}, text.size(),
+                       "out-of-order ranges full");
+    return;
+  }
+  ++ctx_.counters.TCPOFOQueue;
+  receive_buffer_.write_beyond(static_cast<std::uint32_t>(seq - rcv_nxt_), text);
+  if (fin) reassembly_.set_fin(seq + static_cast<std::uint32_t>(text.size()));
 }
 
 void TcpConnection::on_fin() {

@@ -38,7 +38,14 @@ namespace synack {
   X(TCPOFODrop)          /* out-of-order data dropped */                                     \
   X(TCPHalfOpenFreed)    /* half-open entries freed after SYN-ACK retries ran out */         \
   X(TCPDeferAcceptDrop)  /* handshake ACKs dropped because the accept queue was full */      \
-  X(NoPortRsts)          /* RSTs sent for segments to no connection or listener */
+  X(NoPortRsts)          /* RSTs sent for segments to no connection or listener */           \
+  X(TCPOFOQueue)         /* out-of-order segments kept for reassembly */                     \
+  X(TCPFastRetrans)      /* retransmissions in loss recovery (not by the timer) */           \
+  X(TCPSackRecovery)     /* loss recoveries driven by SACK (RFC 6675) */                     \
+  X(TCPRenoRecovery)     /* loss recoveries without SACK (RFC 6582) */                       \
+  X(TCPWinProbe)         /* zero-window probes sent */                                       \
+  X(TCPKeepAlive)        /* keepalive probes sent */                                         \
+  X(TCPAbortOnKeepalive) /* connections aborted because keepalive probes went unanswered */
 
 struct TcpCounters {
 #define SYNACK_DECLARE_COUNTER(name) std::uint64_t name = 0;

@@ -24,7 +24,7 @@ HandshakeOptions negotiate(const TcpConfig& config, const TcpOptions& peer_syn,
     h.timestamps = true;
     h.ts_recent = peer_syn.timestamps->value;
   }
-  h.sack_permitted = peer_syn.sack_permitted;
+  h.sack_permitted = config.sack && peer_syn.sack_permitted;
   return h;
 }
 

@@ -6,8 +6,9 @@ namespace synack {
 
 using namespace tcp_flags;
 
-Listener::Listener(TcpContext& ctx, Endpoint local, std::size_t backlog)
-    : ctx_(ctx), local_(local), backlog_(std::max<std::size_t>(backlog, 1)) {}
+Listener::Listener(TcpContext& ctx, Endpoint local, std::size_t backlog,
+                   const TcpSocketOptions& options)
+    : ctx_(ctx), local_(local), backlog_(std::max<std::size_t>(backlog, 1)), options_(options) {}
 
 Listener::Outcome Listener::on_segment(Instant now, const InboundSegment& seg,
                                        std::uint16_t our_mss, std::optional<SeqNum> isn_floor) {
@@ -63,7 +64,7 @@ void Listener::on_new_syn(Instant now, const InboundSegment& seg, std::uint16_t 
   entry.syn_time = now;
   entry.retransmit_at = now + ctx_.config.rto_initial;
   const std::uint8_t our_shift =
-      ctx_.config.window_scaling ? window_shift_for(ctx_.config.receive_buffer) : 0;
+      ctx_.config.window_scaling ? window_shift_for(options_.receive_buffer) : 0;
   entry.options = negotiate(ctx_.config, seg.header.options, our_shift);
   entry.our_mss = our_mss;
   // Data on the SYN is neither delivered nor stored (no TCP Fast Open): the SYN-ACK acknowledges
@@ -142,6 +143,7 @@ Listener::Outcome Listener::on_segment_for_entry(Instant now, HalfOpenEntry& ent
   open.our_mss = entry.our_mss;
   open.syn_time = entry.syn_time;
   open.synack_retransmitted = entry.retransmits > 0;
+  open.socket_options = options_;
   half_open_.erase(entry.tuple);
   return Outcome{open};
 }
@@ -154,10 +156,11 @@ void Listener::send_synack(Instant now, const HalfOpenEntry& entry, bool retrans
   h.ack = entry.irs + 1;
   h.flags = kSyn | kAck;
   // RFC 7323 2.2: the window in a SYN-ACK is not scaled.
-  h.window = static_cast<std::uint16_t>(std::min<std::size_t>(ctx_.config.receive_buffer, 65535));
+  h.window = static_cast<std::uint16_t>(std::min<std::size_t>(options_.receive_buffer, 65535));
   h.options.mss = entry.our_mss;
   // Window scale and timestamps only when the SYN offered them (RFC 7323 sections 2.2, 3.2).
   if (entry.options.window_scaling) h.options.window_scale = entry.options.receive_shift;
+  h.options.sack_permitted = entry.options.sack_permitted;
   if (entry.options.timestamps) {
     const std::uint32_t tsval =
         TcpContext::timestamp_clock(now) + ctx_.timestamp_offset(entry.tuple);

@@ -18,6 +18,7 @@
 #include "synack/tcp/context.hpp"
 #include "synack/tcp/handshake_options.hpp"
 #include "synack/tcp/segment.hpp"
+#include "synack/tcp/socket_options.hpp"
 
 namespace synack {
 
@@ -34,7 +35,8 @@ struct HalfOpenEntry {
 
 class Listener {
  public:
-  Listener(TcpContext& ctx, Endpoint local, std::size_t backlog);
+  Listener(TcpContext& ctx, Endpoint local, std::size_t backlog, const TcpSocketOptions& options);
+  const TcpSocketOptions& socket_options() const { return options_; }
 
   const Endpoint& local() const { return local_; }
 
@@ -77,6 +79,7 @@ class Listener {
   TcpContext& ctx_;
   Endpoint local_;
   std::size_t backlog_;
+  TcpSocketOptions options_;  // inherited by accepted connections
   std::unordered_map<FourTuple, HalfOpenEntry> half_open_;
   // SYN-ACK retransmission deadlines, earliest first. Entries are checked against the map when
   // they come due, so a rescheduled or removed entry leaves a stale deadline that is skipped.

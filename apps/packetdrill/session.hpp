@@ -1,0 +1,154 @@
+#pragma once
+// One packetdrill script's view of synack: a Stack with one raw-IP (TUN-like) interface, a
+// virtual clock, a table of file descriptors and the FIFO of packets the stack sent.
+//
+// packetdrill calls in from two threads (the script's main thread injects packets and reads the
+// clock; calls with a time range run on a syscall thread), so every public function takes the
+// one mutex. A call that would block sleeps on the condition variable, which is notified
+// whenever the stack moves (a packet in, time passing, an application call); packetdrill then
+// sees the thread asleep in the kernel, exactly as with a real blocking socket call.
+//
+// Descriptors are real eventfds, so packetdrill's final libc close() of leftover sockets works;
+// the eventfd carries a per-session tag so free() closes only descriptors still ours.
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "so_flags.hpp"
+#include "synack/stack/stack.hpp"
+
+namespace synack::packetdrill {
+
+// Per-descriptor socket state the stack does not keep (options, bind address, O_NONBLOCK).
+struct SocketEntry {
+  enum class Kind : std::uint8_t { kFresh, kListener, kConnection };
+  Kind kind = Kind::kFresh;
+  SocketId id = 0;
+  std::optional<Endpoint> bound;
+  bool nonblocking = false;
+  bool connect_reported = false;  // a non-blocking connect's success was returned once
+  bool shut_read = false;
+  bool shut_write = false;
+  // Stored options; those the stack cannot honour yet are only remembered (see README).
+  bool reuse_address = false;
+  bool keepalive = false;
+  bool no_delay = false;
+  bool linger_on = false;
+  int linger_seconds = 0;
+  int send_buffer = 0;     // 0: the stack's default
+  int receive_buffer = 0;  // 0: the stack's default
+  int max_segment = 0;     // TCP_MAXSEG as set, 0: not set
+  int keep_idle = 7200;    // Linux defaults (tcp_keepalive_time/intvl/probes)
+  int keep_interval = 75;
+  int keep_count = 9;
+  std::string congestion_control;
+};
+
+struct EpollEntry {
+  std::map<int, epoll_event> interest;  // fd -> registered events and data
+};
+
+class Session {
+ public:
+  explicit Session(const SoFlags& flags);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Results follow the kernel ABI: >= 0, or -1 with errno set.
+  int socket(int domain, int type, int protocol);
+  int bind(int fd, const sockaddr* addr, socklen_t length);
+  int listen(int fd, int backlog);
+  int accept(int fd, sockaddr* addr, socklen_t* length);
+  int connect(int fd, const sockaddr* addr, socklen_t length);
+  ssize_t recv(int fd, const iovec* iov, int iovcnt, int flags);
+  ssize_t send(int fd, const iovec* iov, int iovcnt, int flags);
+  int fcntl(int fd, int cmd, long arg);
+  int ioctl(int fd, unsigned long request, void* arg);
+  int close(int fd);
+  int shutdown(int fd, int how);
+  int getsockopt(int fd, int level, int name, void* value, socklen_t* length);
+  int setsockopt(int fd, int level, int name, const void* value, socklen_t length);
+  int poll(pollfd* fds, nfds_t count, int timeout_ms);
+  int epoll_create(int size);
+  int epoll_ctl(int epfd, int op, int fd, epoll_event* event);
+  int epoll_wait(int epfd, epoll_event* events, int max_events, int timeout_ms);
+
+  int netdev_send(const void* packet, std::size_t length);
+  int netdev_receive(void* buffer, std::size_t* length, long long* time_usecs);
+  int usleep(std::uint64_t usecs);
+  int gettimeofday(timeval* tv);
+
+  // Wall-clock time at virtual time zero (a fixed epoch, so runs are reproducible).
+  static constexpr std::int64_t kEpochUsecs = 1'700'000'000LL * 1'000'000;
+  // What each clock read advances virtual time by: a frozen clock would hang packetdrill,
+  // which spins on gettimeofday for short waits.
+  static constexpr Duration kClockTick = microseconds(5);
+
+ private:
+  class Collector;
+  struct OutboundPacket {
+    ByteVector bytes;
+    Instant sent;
+  };
+
+  // ---- time and the stack ----
+  // Moves virtual time to `t`, firing every timer due on the way (each at its own time).
+  void advance_to(Instant t);
+  // Runs the stack at the current time (sends what application calls queued) and wakes waiters.
+  void pump();
+  void changed() {
+    ++generation_;
+    wake_.notify_all();
+  }
+  // Sleeps until `ready()` or, with a deadline, until virtual time reaches it. A waiter with a
+  // deadline that nobody else is driving moves the clock itself (packetdrill's main thread
+  // may be the one blocked in poll).
+  template <class Ready>
+  bool wait(std::unique_lock<std::mutex>& lock, std::optional<Instant> deadline, Ready ready);
+
+  // ---- descriptors ----
+  int new_descriptor();
+  SocketEntry* find_socket(int fd);
+  std::uint32_t readiness_of(const SocketEntry& s) const;  // poll(2) bits
+  Endpoint local_endpoint_for_listen(SocketEntry& s);
+  void apply_options(const SocketEntry& s);
+  int fail_connect(SocketEntry& s);
+  ssize_t recv_locked(std::unique_lock<std::mutex>& lock, int fd, const iovec* iov, int iovcnt,
+                      int flags);
+  ssize_t send_locked(std::unique_lock<std::mutex>& lock, int fd, const iovec* iov, int iovcnt,
+                      int flags);
+  int get_socket_option(SocketEntry& s, int name, void* value, socklen_t* length);
+  int get_tcp_option(SocketEntry& s, int name, void* value, socklen_t* length);
+  int set_socket_option(SocketEntry& s, int name, const void* value, socklen_t length);
+  int set_tcp_option(SocketEntry& s, int name, const void* value, socklen_t length);
+  bool port_in_use(int except_fd, std::uint16_t port, bool reuse) const;
+
+  SoFlags flags_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::uint64_t generation_ = 0;  // bumped on every change waiters might care about
+  Stack stack_;
+  std::size_t iface_ = 0;
+  Instant now_ = kEpoch;
+  std::deque<OutboundPacket> outbound_;
+  int timed_waiters_ = 0;  // waiters with a deadline: every clock step must wake them
+  int idle_receives_ = 0;  // consecutive netdev_receive calls with nothing to give
+  std::map<int, SocketEntry> sockets_;
+  std::map<int, EpollEntry> epolls_;
+  std::uint32_t tag_;  // eventfd initial value marking this session's descriptors
+};
+
+}  // namespace synack::packetdrill

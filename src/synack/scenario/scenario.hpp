@@ -1,0 +1,57 @@
+#pragma once
+// The scenario catalog: each scenario states a claim about TCP's handshake or close, runs it on
+// the deterministic simulator, measures, and checks the claim against the numbers. The CLI
+// (`synack scenario`) prints the result; the tests run every scenario and require it to pass.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "synack/viz/ladder.hpp"
+
+namespace synack::scenario {
+
+struct ScenarioOptions {
+  std::uint64_t seed = 1;
+  // When set, the scenario's main simulated link is captured to this pcap file.
+  std::string pcap_path;
+};
+
+// One measured fact: "SYN sent at" = "0.000 s, 1.000 s, 3.000 s".
+struct Evidence {
+  std::string name;
+  std::string value;
+};
+
+// One numeric test of the claim: what was required and whether the run satisfied it.
+struct Check {
+  std::string requirement;
+  bool held = false;
+};
+
+struct ScenarioResult {
+  std::vector<Evidence> evidence;
+  std::vector<Check> checks;
+  std::vector<viz::Ladder> ladders;  // Usually one; variants compared side by side add more.
+  std::optional<std::string> pcap;   // The capture written, if one was asked for.
+
+  // The evidence supports the claim: at least one check, and every check held.
+  bool passed() const;
+
+  void add(std::string name, std::string value);
+  // Records the requirement; returns `held` so callers can skip dependent checks.
+  bool check(bool held, std::string requirement);
+};
+
+struct Scenario {
+  std::string_view name;
+  std::string_view claim;
+  ScenarioResult (*run)(const ScenarioOptions&);
+};
+
+// Every scenario, in teaching order.
+const std::vector<Scenario>& catalog();
+const Scenario* find_scenario(std::string_view name);
+
+}  // namespace synack::scenario
