@@ -102,6 +102,14 @@ std::size_t total_length(const iovec* iov, int iovcnt) {
   return total;
 }
 
+StackConfig stack_config_for(const SoFlags& flags) {
+  StackConfig config;
+  if (auto algorithm = congestion_algorithm_from_string(flags.congestion_control)) {
+    config.tcp.congestion = *algorithm;
+  }
+  return config;
+}
+
 }  // namespace
 
 class Session::Collector : public FrameOutput {
@@ -115,7 +123,8 @@ class Session::Collector : public FrameOutput {
   Session& session_;
 };
 
-Session::Session(const SoFlags& flags) : flags_(flags), tag_(next_session_tag()) {
+Session::Session(const SoFlags& flags)
+    : flags_(flags), stack_(stack_config_for(flags)), tag_(next_session_tag()) {
   InterfaceConfig iface;
   iface.address = flags.local_ip;
   // packetdrill's remote (192.0.2.1 by default) is off the local subnet; a raw-IP link needs
@@ -335,15 +344,37 @@ int Session::listen(int fd, int backlog) {
   if (s->kind == SocketEntry::Kind::kListener) return 0;  // Linux only updates the backlog
   if (s->kind != SocketEntry::Kind::kFresh) return fail(EINVAL);
   const Endpoint local = local_endpoint_for_listen(*s);
-  auto id = stack_.tcp().listen(local, std::max(backlog, 0));
+  auto id = stack_.tcp().listen(local, std::max(backlog, 0), options_for(*s));
   if (!id) return fail(id.error());
   s->kind = SocketEntry::Kind::kListener;
   s->id = *id;
   return 0;
 }
 
+TcpSocketOptions Session::options_for(const SocketEntry& s) const {
+  TcpSocketOptions o = TcpSocketOptions::from(stack_.tcp().config());
+  if (s.send_buffer) o.send_buffer = static_cast<std::size_t>(s.send_buffer);
+  if (s.receive_buffer) o.receive_buffer = static_cast<std::size_t>(s.receive_buffer);
+  o.no_delay = s.no_delay;
+  o.keepalive = s.keepalive;
+  o.keepalive_idle = seconds(s.keep_idle);
+  o.keepalive_interval = seconds(s.keep_interval);
+  o.keepalive_probes = s.keep_count;
+  if (auto algorithm = congestion_algorithm_from_string(s.congestion_control)) {
+    o.congestion = *algorithm;
+  }
+  return o;
+}
+
 void Session::apply_options(const SocketEntry& s) {
-  if (s.kind == SocketEntry::Kind::kConnection) stack_.tcp().set_no_delay(s.id, s.no_delay);
+  if (s.kind != SocketEntry::Kind::kConnection) return;
+  TcpLayer& tcp = stack_.tcp();
+  tcp.set_no_delay(s.id, s.no_delay);
+  tcp.set_keepalive(s.id, s.keepalive, seconds(s.keep_idle), seconds(s.keep_interval),
+                    s.keep_count);
+  if (auto algorithm = congestion_algorithm_from_string(s.congestion_control)) {
+    tcp.set_congestion(s.id, *algorithm);
+  }
 }
 
 int Session::accept(int fd, sockaddr* addr, socklen_t* length) {
@@ -414,7 +445,7 @@ int Session::connect(int fd, const sockaddr* addr, socklen_t length) {
     std::memcpy(&sin, addr, sizeof sin);
     std::optional<Endpoint> local;
     if (s->bound) local = s->bound;
-    auto id = stack_.tcp().connect(now_, from_sockaddr(sin), local);
+    auto id = stack_.tcp().connect(now_, from_sockaddr(sin), local, options_for(*s));
     if (!id) return fail(id.error());
     s->kind = SocketEntry::Kind::kConnection;
     s->id = *id;

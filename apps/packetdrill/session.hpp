@@ -28,6 +28,7 @@
 
 #include "so_flags.hpp"
 #include "synack/stack/stack.hpp"
+#include "synack/tcp/congestion_control.hpp"
 
 namespace synack::packetdrill {
 
@@ -124,6 +125,8 @@ class Session {
   SocketEntry* find_socket(int fd);
   std::uint32_t readiness_of(const SocketEntry& s) const;  // poll(2) bits
   Endpoint local_endpoint_for_listen(SocketEntry& s);
+  // Buffer sizes take effect at listen/connect (the stack sizes buffers when it creates them).
+  TcpSocketOptions options_for(const SocketEntry& s) const;
   void apply_options(const SocketEntry& s);
   int fail_connect(SocketEntry& s);
   ssize_t recv_locked(std::unique_lock<std::mutex>& lock, int fd, const iovec* iov, int iovcnt,

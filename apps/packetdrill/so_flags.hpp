@@ -13,7 +13,7 @@ namespace synack::packetdrill {
 struct SoFlags {
   Ipv4Address local_ip;  // required: packetdrill's --local_ip, where scripts send their packets
   std::size_t mtu = 1500;
-  std::string congestion_control = "reno";  // "reno" or "cubic"
+  std::string congestion_control = "cubic";  // "reno" or "cubic", as TcpConfig defaults
 };
 
 // nullopt (with `error` set) for a missing local_ip, an unknown key or a bad value.

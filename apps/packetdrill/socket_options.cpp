@@ -221,7 +221,9 @@ int Session::set_socket_option(SocketEntry& s, int name, const void* value, sock
       s.reuse_address = v != 0;
       return 0;
     case SO_KEEPALIVE:
-      s.keepalive = v != 0;  // stored: the stack has no keepalive timer yet
+      s.keepalive = v != 0;
+      apply_options(s);
+      pump();
       return 0;
     case SO_SNDBUF:  // Linux doubles the request (bookkeeping overhead) and clamps it
       s.send_buffer = std::max(std::clamp(v, 0, kMaxBufferRequest) * 2, kMinSendBuffer);
@@ -241,6 +243,7 @@ int Session::set_tcp_option(SocketEntry& s, int name, const void* value, socklen
         text, strnlen(text, std::min<std::size_t>(length, kCongestionNameMax - 1)));
     if (requested != "reno" && requested != "cubic") return fail(ENOENT);  // not a known module
     s.congestion_control = requested;
+    apply_options(s);
     return 0;
   }
   int v = 0;
@@ -269,14 +272,17 @@ int Session::set_tcp_option(SocketEntry& s, int name, const void* value, socklen
     case TCP_KEEPIDLE:
       if (v < 1 || v > kMaxKeepIdle) return fail(EINVAL);
       s.keep_idle = v;
+      apply_options(s);
       return 0;
     case TCP_KEEPINTVL:
       if (v < 1 || v > kMaxKeepIdle) return fail(EINVAL);
       s.keep_interval = v;
+      apply_options(s);
       return 0;
     default:  // TCP_KEEPCNT
       if (v < 1 || v > kMaxKeepCount) return fail(EINVAL);
       s.keep_count = v;
+      apply_options(s);
       return 0;
   }
 }

@@ -136,6 +136,11 @@ BulkResult run_bulk(const BulkOptions& o) {
     }
     return eof;
   };
+  if (o.server_reads) {
+    // An application that decides by the clock must be woken even when no packet arrives.
+    std::function<void()> tick = [&] { sim.schedule_after(milliseconds(100), tick); };
+    sim.schedule_after(milliseconds(100), tick);
+  }
   r.completed = sim.run_until(step, r.started + o.limit);
   r.finished = sim.now();
   r.sent_sha256 = source.digest();

@@ -257,18 +257,21 @@ TcpRepr TcpConnection::base_header(std::uint8_t flags, SeqNum seq) {
 }
 
 std::uint16_t TcpConnection::advertised_window() {
-  // Offer all free space, scaled, but never move the right edge left (RFC 9293 3.8.6: a window
-  // must not shrink), which rounding by the scale could otherwise do.
+  // Receiver silly-window avoidance (RFC 9293 3.8.6.2.2): move the right edge only by at least
+  // min(buffer / 2, MSS), so a slowly reading application does not invite tiny segments; and
+  // never move it left (3.8.6: a window must not shrink), which scaling could otherwise do.
   const std::uint8_t shift = options_.receive_shift;
-  std::uint32_t scaled = std::min<std::uint32_t>(receive_window() >> shift, 65535);
-  const SeqNum edge = rcv_nxt_ + (scaled << shift);
-  if (edge < rcv_adv_) {
-    scaled = std::min<std::uint32_t>(static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) >> shift,
-                                     65535);
-  } else {
-    rcv_adv_ = edge;
+  const std::uint32_t free = receive_window();
+  const std::uint32_t step = std::min<std::uint32_t>(
+      static_cast<std::uint32_t>(receive_buffer_.capacity() / 2), our_mss_);
+  const SeqNum possible_edge = rcv_nxt_ + free;
+  if (possible_edge >= rcv_adv_ + step || (possible_edge > rcv_adv_ && free == receive_buffer_.capacity())) {
+    rcv_adv_ = possible_edge;
   }
-  return static_cast<std::uint16_t>(scaled);
+  const std::uint32_t window = rcv_adv_ > rcv_nxt_ ? static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) : 0;
+  // Round up so the scaled window still covers the edge; what the peer sends beyond our free
+  // space is trimmed and acknowledged, never lost.
+  return static_cast<std::uint16_t>(std::min<std::uint32_t>((window + (1u << shift) - 1) >> shift, 65535));
 }
 
 bool TcpConnection::window_update_due() const {
@@ -307,18 +310,20 @@ void TcpConnection::arm_retransmission_timer() {
 }
 
 void TcpConnection::arm_persist_timer() {
-  // RFC 9293 3.8.6.1: with data waiting, nothing in flight and a zero window, probe the peer so
-  // a lost window update cannot deadlock the connection.
-  const bool waiting = send_buffer_end() > snd_nxt_ || (fin_queued_ && snd_max_ <= send_buffer_end());
-  if (snd_wnd_ == 0 && waiting && snd_max_ == snd_una_) {
+  // RFC 9293 3.8.6.1: with data waiting, nothing in flight and a window too small to send into
+  // (zero, or held back by silly-window avoidance), probe the peer so a lost window update
+  // cannot deadlock the connection.
+  const bool waiting =
+      send_buffer_end() > snd_nxt_ || (fin_queued_ && snd_max_ <= send_buffer_end());
+  if (waiting && snd_max_ == snd_una_ && !plan_segment().ready) {
     if (persist_deadline_ == kNever) {
-      const Duration interval =
-          std::min(rtt_.rto() * (std::int64_t{1} << std::min(persist_backoff_, 20)), ctx_.config.rto_max);
+      const Duration interval = std::min(
+          rtt_.rto() * (std::int64_t{1} << std::min(persist_backoff_, 20)), ctx_.config.rto_max);
       persist_deadline_ = now_ + interval;
     }
   } else {
     persist_deadline_ = kNever;
-    if (snd_wnd_ > 0) persist_backoff_ = 0;
+    persist_backoff_ = 0;
   }
 }
 

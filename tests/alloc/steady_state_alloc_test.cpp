@@ -1,0 +1,99 @@
+// No heap allocation per segment in steady state: this binary counts every operator new and
+// runs a bulk transfer through the whole stack (TCP, IP host, simulator) after a warm-up.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "support/tcp_pair.hpp"
+
+namespace {
+std::atomic<std::uint64_t> g_allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace synack::testing {
+namespace {
+
+struct Transfer {
+  TcpPair& pair;
+  SocketId client;
+  SocketId server;
+  std::vector<std::uint8_t> out = std::vector<std::uint8_t>(64 * 1024, 0xab);
+  std::vector<std::uint8_t> in = std::vector<std::uint8_t>(64 * 1024);
+  std::size_t sent = 0;
+  std::size_t received = 0;
+  std::size_t target = 0;
+  std::function<bool()> step;
+
+  Transfer(TcpPair& p, SocketId c, SocketId s) : pair(p), client(c), server(s) {
+    step = [this] {
+      while (sent < target) {
+        auto n = pair.client.tcp().send(client, Bytes{out.data(), std::min(out.size(), target - sent)});
+        if (!n) break;
+        sent += *n;
+      }
+      while (true) {
+        auto n = pair.server.tcp().recv(server, in);
+        if (!n || *n == 0) break;
+        received += *n;
+      }
+      return received >= target;
+    };
+  }
+  bool run(std::size_t more) {
+    target += more;
+    return pair.sim.run_until(step, pair.sim.now() + seconds(600));
+  }
+};
+
+std::uint64_t segments_sent(const TcpPair& p) { return p.client.tcp().counters().OutSegs; }
+
+void expect_no_allocation_per_segment(double loss) {
+  TcpPair p;
+  auto [c, s] = p.open();
+  p.client.tcp().set_event_callback(nullptr);
+  p.server.tcp().set_event_callback(nullptr);
+  sim::Impairments imp = p.link->impairments(sim::Direction::a_to_b);
+  imp.loss = loss;
+  p.link->set_impairments(sim::Direction::a_to_b, imp);
+  Transfer t(p, c, s);
+  ASSERT_TRUE(t.run(4u << 20));  // warm-up: pools, rings and heaps reach their working size
+  const std::uint64_t segments_before = segments_sent(p);
+  const std::uint64_t allocations_before = g_allocations.load();
+  ASSERT_TRUE(t.run(8u << 20));
+  const std::uint64_t allocations = g_allocations.load() - allocations_before;
+  const std::uint64_t segments = segments_sent(p) - segments_before;
+  std::printf("loss %.0f%%: %llu segments, %llu allocations\n", loss * 100,
+              static_cast<unsigned long long>(segments), static_cast<unsigned long long>(allocations));
+  ASSERT_GT(segments, 5000u);
+  // A handful at most (a container reaching a new high-water mark), never one per segment.
+  EXPECT_LE(allocations, 16u);
+}
+
+TEST(SteadyState, CleanTransferAllocatesNothingPerSegment) { expect_no_allocation_per_segment(0); }
+
+TEST(SteadyState, LossyTransferAllocatesNothingPerSegment) {
+  expect_no_allocation_per_segment(0.02);
+}
+
+TEST(SteadyState, TheCounterSeesAllocations) {
+  const std::uint64_t before = g_allocations.load();
+  auto* p = new int(7);
+  EXPECT_EQ(g_allocations.load() - before, 1u);
+  delete p;
+}
+
+}  // namespace
+}  // namespace synack::testing
