@@ -7,11 +7,16 @@
 #include <cerrno>
 #include <cmath>
 
-#include "support/bulk_transfer.hpp"
+#include "synack/sim/bulk_transfer.hpp"
 #include "support/tcp_pair.hpp"
 
 namespace synack::testing {
 namespace {
+
+using sim::BulkOptions;
+using sim::BulkResult;
+using sim::path;
+using sim::run_bulk;
 
 using namespace tcp_flags;
 

@@ -4,10 +4,15 @@
 
 #include <string>
 
-#include "support/bulk_transfer.hpp"
+#include "synack/sim/bulk_transfer.hpp"
 
 namespace synack::testing {
 namespace {
+
+using sim::BulkOptions;
+using sim::BulkResult;
+using sim::path;
+using sim::run_bulk;
 
 struct MatrixCase {
   std::string name;

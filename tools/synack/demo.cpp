@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "demo_ping.hpp"
 #include "demo_tcp.hpp"
+#include "synack/sim/bulk_transfer.hpp"
 #include "synack/sim/seeded_secrets.hpp"
 #include "synack/viz/ladder_from_simulation.hpp"
 #include "synack/viz/svg_renderer.hpp"
@@ -24,6 +25,8 @@ struct DemoOptions {
   bool json = false;
   double ping_loss = 0.1;
   int pings = 5;
+  std::size_t bulk_bytes = 4u << 20;
+  double bulk_loss = 0.01;
 };
 
 const Ipv4Address kClientIp{{198, 18, 0, 1}};
@@ -42,6 +45,59 @@ sim::Impairments link_with_loss(double loss) {
   imp.delay = milliseconds(10);
   imp.loss = loss;
   return imp;
+}
+
+std::string hex(const std::array<std::uint8_t, 32>& digest) {
+  std::string out;
+  for (const auto byte : digest) out += fmt::format("{:02x}", byte);
+  return out;
+}
+
+// A progress bar redrawn in place; only on a terminal, and only when the percentage changes.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
+  void update(std::size_t done, std::size_t total) {
+    if (!enabled_ || total == 0) return;
+    const int percent = static_cast<int>(done * 100 / total);
+    if (percent == last_) return;
+    last_ = percent;
+    const int filled = percent / 2;
+    fmt::print("\r  [{}{}] {:3d}% {:.1f} MiB", std::string(filled, '#'), std::string(50 - filled, '.'),
+               percent, static_cast<double>(done) / (1 << 20));
+    std::fflush(stdout);
+  }
+  void finish() {
+    if (enabled_ && last_ >= 0) fmt::print("\n");
+  }
+
+ private:
+  bool enabled_;
+  int last_ = -1;
+};
+
+bool run_bulk_demo(const DemoOptions& o) {
+  fmt::print("\n== Bulk transfer: {:.1f} MiB over 50 Mbit/s, 10 ms each way, {:.0f}% loss, CUBIC, SACK\n",
+             static_cast<double>(o.bulk_bytes) / (1 << 20), o.bulk_loss * 100);
+  sim::BulkOptions b;
+  b.bytes = o.bulk_bytes;
+  b.seed = o.seed;
+  b.data_path = sim::path(o.bulk_loss);
+  b.data_path.bandwidth_bps = 50'000'000;
+  b.data_path.queue_limit_packets = 64;
+  b.ack_path = sim::path(o.bulk_loss);
+  ProgressBar bar(isatty(fileno(stdout)) != 0);
+  b.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+  const sim::BulkResult r = sim::run_bulk(b);
+  bar.finish();
+  fmt::print("  {} of {} bytes in {:.3f} s of virtual time: goodput {:.2f} Mbit/s\n", r.received,
+             r.sent, to_seconds(r.finished - r.started), r.goodput_mbps());
+  fmt::print("  segments lost on the way {}, retransmitted {} (fast {}, after timeout {})\n",
+             r.data_path.frames_lost + r.data_path.queue_drops, r.client.RetransSegs,
+             r.client.TCPFastRetrans, r.client.TCPTimeouts);
+  fmt::print("  SHA-256 sent     {}\n  SHA-256 received {}\n  {}\n", hex(r.sent_sha256),
+             hex(r.received_sha256), r.byte_exact() ? "match: the stream arrived byte-exact" : "MISMATCH");
+  return r.byte_exact();
 }
 
 void print_counters(const char* who, const TcpCounters& c) {
@@ -129,8 +185,9 @@ int run_demo(const DemoOptions& o) {
   }
   print_counters("client", client.tcp().counters());
   print_counters("server", server.tcp().counters());
-  if (!o.pcap.empty()) fmt::print("  capture written to {}\n", o.pcap);
-  return tcp.ok ? 0 : 1;
+  if (!o.pcap.empty()) fmt::print("  capture (ping and TCP exchange) written to {}\n", o.pcap);
+  const bool bulk_ok = o.bulk_bytes == 0 || run_bulk_demo(o);
+  return tcp.ok && bulk_ok ? 0 : 1;
 }
 
 }  // namespace
@@ -144,6 +201,11 @@ void register_demo(CLI::App& app) {
   cmd->add_flag("--json", options.json, "Print TCP events as JSON lines instead of the ladder");
   cmd->add_option("--ping-loss", options.ping_loss, "Loss rate during the ping part")
       ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--bulk-bytes", options.bulk_bytes, "Bytes in the bulk transfer (0 skips it)")
+      ->capture_default_str();
+  cmd->add_option("--bulk-loss", options.bulk_loss, "Loss rate each way during the bulk transfer")
+      ->check(CLI::Range(0.0, 0.5))
       ->capture_default_str();
   cmd->callback([] { set_exit_code(run_demo(options)); });
 }

@@ -1,20 +1,20 @@
-#include "support/bulk_transfer.hpp"
+#include "synack/sim/bulk_transfer.hpp"
 
 #include <sodium.h>
 
 #include <vector>
 
-#include "support/tcp_pair.hpp"
+#include "synack/sim/seeded_secrets.hpp"
 
-namespace synack::testing {
+namespace synack::sim {
 
 double BulkResult::goodput_mbps() const {
   const double s = to_seconds(finished - started);
   return s > 0 ? static_cast<double>(received) * 8 / s / 1e6 : 0;
 }
 
-sim::Impairments path(double loss, Duration delay) {
-  sim::Impairments i;
+Impairments path(double loss, Duration delay) {
+  Impairments i;
   i.loss = loss;
   i.delay = delay;
   return i;
@@ -47,7 +47,9 @@ class DataSource {
     chunk_.resize(n);
     for (std::size_t i = 0; i < n; i += 8) {
       const std::uint64_t v = random_.next_u64();
-      for (std::size_t j = 0; j < 8 && i + j < n; ++j) chunk_[i + j] = static_cast<std::uint8_t>(v >> (8 * j));
+      for (std::size_t j = 0; j < 8 && i + j < n; ++j) {
+        chunk_[i + j] = static_cast<std::uint8_t>(v >> (8 * j));
+      }
     }
     crypto_hash_sha256_update(&hash_, chunk_.data(), n);
     remaining_ -= n;
@@ -61,10 +63,14 @@ class DataSource {
   crypto_hash_sha256_state hash_{};
 };
 
-StackConfig config_for(const TcpConfig& tcp, std::uint8_t fill) {
+const Ipv4Address kClientIp{{198, 18, 0, 1}};
+const Ipv4Address kServerIp{{198, 18, 0, 2}};
+constexpr std::uint16_t kServerPort = 5001;
+
+StackConfig config_for(const TcpConfig& tcp, std::uint64_t seed, std::uint64_t host) {
   StackConfig c;
   c.tcp = tcp;
-  c.secrets = test_secrets(fill);
+  c.secrets = seeded_secrets(seed, host);
   c.host.output_queue_capacity = 4096;
   return c;
 }
@@ -81,19 +87,19 @@ InterfaceConfig raw(Ipv4Address ip, std::size_t mtu) {
 
 BulkResult run_bulk(const BulkOptions& o) {
   if (sodium_init() < 0) return {};
-  sim::Simulator sim(o.seed);
-  Stack client(config_for(o.client_config, 0x11));
-  Stack server(config_for(o.server_config, 0x22));
+  Simulator sim(o.seed);
+  Stack client(config_for(o.client_config, o.seed, 1));
+  Stack server(config_for(o.server_config, o.seed, 2));
   client.add_interface(raw(kClientIp, o.mtu));
   server.add_interface(raw(kServerIp, o.mtu));
   const auto a = sim.add_node(client, "client");
   const auto b = sim.add_node(server, "server");
-  sim::LinkConfig link{o.data_path, o.ack_path, sim::LinkLayer::raw_ip};
+  LinkConfig link{o.data_path, o.ack_path, LinkLayer::raw_ip};
   link.a_to_b.mtu = link.b_to_a.mtu = o.mtu;
-  sim::Link& l = sim.connect(a, 0, b, 0, link);
+  Link& l = sim.connect(a, 0, b, 0, link);
 
   BulkResult r;
-  const Endpoint server_ep{IpAddress::v4(kServerIp), kServerPort};
+  const synack::Endpoint server_ep{IpAddress::v4(kServerIp), kServerPort};
   const auto listener = server.tcp().listen(server_ep, 4, o.server_socket);
   const auto c = client.tcp().connect(sim.now(), server_ep, std::nullopt, o.client_socket);
   if (!listener || !c) return r;
@@ -132,6 +138,7 @@ BulkResult run_bulk(const BulkOptions& o) {
         }
         crypto_hash_sha256_update(&received_hash, buffer.data(), *n);
         r.received += *n;
+        if (o.on_progress) o.on_progress(r.received, o.bytes);
       }
     }
     return eof;
@@ -147,9 +154,9 @@ BulkResult run_bulk(const BulkOptions& o) {
   crypto_hash_sha256_final(&received_hash, r.received_sha256.data());
   r.client = client.tcp().counters();
   r.server = server.tcp().counters();
-  r.data_path = l.stats(sim::Direction::a_to_b);
-  r.ack_path = l.stats(sim::Direction::b_to_a);
+  r.data_path = l.stats(Direction::a_to_b);
+  r.ack_path = l.stats(Direction::b_to_a);
   return r;
 }
 
-}  // namespace synack::testing
+}  // namespace synack::sim

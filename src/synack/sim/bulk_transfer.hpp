@@ -7,16 +7,18 @@
 #include <cstdint>
 #include <optional>
 
+#include <functional>
+
 #include "synack/sim/simulator.hpp"
 #include "synack/stack/stack.hpp"
 
-namespace synack::testing {
+namespace synack::sim {
 
 struct BulkOptions {
   std::size_t bytes = 16u << 20;
   std::uint64_t seed = 1;
-  sim::Impairments data_path;  // client -> server
-  sim::Impairments ack_path;   // server -> client
+  Impairments data_path;  // client -> server
+  Impairments ack_path;   // server -> client
   std::size_t mtu = 1500;      // interface and link MTU; the MSS is mtu - 40
   TcpConfig client_config;
   TcpConfig server_config;
@@ -26,6 +28,8 @@ struct BulkOptions {
   // Called on every simulator step with the server's socket (0 until accepted); returns whether
   // the server should read now (tests that keep the window closed return false).
   std::function<bool(Instant now)> server_reads;
+  // Called as bytes arrive (received so far, total), for progress displays.
+  std::function<void(std::size_t received, std::size_t total)> on_progress;
 };
 
 struct BulkResult {
@@ -38,8 +42,8 @@ struct BulkResult {
   Instant finished;
   TcpCounters client;
   TcpCounters server;
-  sim::DirectionStats data_path;
-  sim::DirectionStats ack_path;
+  DirectionStats data_path;
+  DirectionStats ack_path;
 
   bool byte_exact() const { return completed && received == sent && sent_sha256 == received_sha256; }
   double goodput_mbps() const;
@@ -48,6 +52,6 @@ struct BulkResult {
 BulkResult run_bulk(const BulkOptions& options);
 
 // Default impairments for the matrix: 10 ms each way.
-sim::Impairments path(double loss = 0, Duration delay = milliseconds(10));
+Impairments path(double loss = 0, Duration delay = milliseconds(10));
 
-}  // namespace synack::testing
+}  // namespace synack::sim
