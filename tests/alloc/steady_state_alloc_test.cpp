@@ -17,11 +17,21 @@ void* operator new(std::size_t n) {
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void* operator new[](std::size_t n) {
+  return operator new(n);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace synack::testing {
 namespace {
@@ -40,7 +50,8 @@ struct Transfer {
   Transfer(TcpPair& p, SocketId c, SocketId s) : pair(p), client(c), server(s) {
     step = [this] {
       while (sent < target) {
-        auto n = pair.client.tcp().send(client, Bytes{out.data(), std::min(out.size(), target - sent)});
+        auto n =
+            pair.client.tcp().send(client, Bytes{out.data(), std::min(out.size(), target - sent)});
         if (!n) break;
         sent += *n;
       }
@@ -58,7 +69,9 @@ struct Transfer {
   }
 };
 
-std::uint64_t segments_sent(const TcpPair& p) { return p.client.tcp().counters().OutSegs; }
+std::uint64_t segments_sent(const TcpPair& p) {
+  return p.client.tcp().counters().OutSegs;
+}
 
 void expect_no_allocation_per_segment(double loss) {
   TcpPair p;
@@ -76,13 +89,16 @@ void expect_no_allocation_per_segment(double loss) {
   const std::uint64_t allocations = g_allocations.load() - allocations_before;
   const std::uint64_t segments = segments_sent(p) - segments_before;
   std::printf("loss %.0f%%: %llu segments, %llu allocations\n", loss * 100,
-              static_cast<unsigned long long>(segments), static_cast<unsigned long long>(allocations));
+              static_cast<unsigned long long>(segments),
+              static_cast<unsigned long long>(allocations));
   ASSERT_GT(segments, 5000u);
   // A handful at most (a container reaching a new high-water mark), never one per segment.
   EXPECT_LE(allocations, 16u);
 }
 
-TEST(SteadyState, CleanTransferAllocatesNothingPerSegment) { expect_no_allocation_per_segment(0); }
+TEST(SteadyState, CleanTransferAllocatesNothingPerSegment) {
+  expect_no_allocation_per_segment(0);
+}
 
 TEST(SteadyState, LossyTransferAllocatesNothingPerSegment) {
   expect_no_allocation_per_segment(0.02);

@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <cmath>
 
-#include "synack/sim/bulk_transfer.hpp"
 #include "support/tcp_pair.hpp"
+#include "synack/sim/bulk_transfer.hpp"
 
 namespace synack::testing {
 namespace {
@@ -176,11 +176,14 @@ TEST(Stream, SackRepairsSeveralLossesInOneWindowInAboutOneRoundTrip) {
   }
   // Three separate losses in one flight of 30 segments: the 5th, 12th and 20th.
   int n = 0;
-  p.link->add_fault(sim::Direction::a_to_b, sim::FaultRule::drop([&n](Bytes f) {
-                      if (!is_tcp_with_flags(f, kAck) || f.size() <= 200) return false;
-                      ++n;
-                      return n == 5 || n == 12 || n == 20;
-                    }, 0));
+  p.link->add_fault(sim::Direction::a_to_b,
+                    sim::FaultRule::drop(
+                        [&n](Bytes f) {
+                          if (!is_tcp_with_flags(f, kAck) || f.size() <= 200) return false;
+                          ++n;
+                          return n == 5 || n == 12 || n == 20;
+                        },
+                        0));
   const Instant start = p.sim.now();
   std::vector<std::uint8_t> burst(30 * conn->send_mss(), 2);
   ASSERT_TRUE(p.client.tcp().send(c, burst).has_value());
@@ -244,3 +247,51 @@ TEST(Stream, NagleHoldsSmallSegmentsWhileDataIsUnacknowledgedAndNoDelayDoesNot) 
 
 }  // namespace
 }  // namespace synack::testing
+
+namespace synack {
+namespace {
+
+TEST(SeqRangeSet, MergesOverlappingAndAdjacentRanges) {
+  SeqRangeSet<4> set;
+  using W = SeqRangeSet<4>::WhenFull;
+  EXPECT_TRUE(set.add(SeqNum{100}, SeqNum{200}, W::kRefuse));
+  EXPECT_TRUE(set.add(SeqNum{300}, SeqNum{400}, W::kRefuse));
+  EXPECT_TRUE(set.add(SeqNum{200}, SeqNum{300}, W::kRefuse));  // bridges both
+  ASSERT_EQ(set.size(), 1u);
+  EXPECT_EQ(set.front(), (SackBlock{SeqNum{100}, SeqNum{400}}));
+  // Across the 2^32 wrap.
+  SeqRangeSet<4> wrap;
+  EXPECT_TRUE(wrap.add(SeqNum{0xfffffff0u}, SeqNum{0x10}, W::kRefuse));
+  EXPECT_TRUE(wrap.add(SeqNum{0x10}, SeqNum{0x20}, W::kRefuse));
+  ASSERT_EQ(wrap.size(), 1u);
+  EXPECT_EQ(wrap.front().right, SeqNum{0x20});
+}
+
+TEST(SeqRangeSet, FullSetRefusesOrEvictsTheLowest) {
+  using W = SeqRangeSet<2>::WhenFull;
+  SeqRangeSet<2> set;
+  set.add(SeqNum{100}, SeqNum{110}, W::kRefuse);
+  set.add(SeqNum{200}, SeqNum{210}, W::kRefuse);
+  EXPECT_FALSE(set.add(SeqNum{300}, SeqNum{310}, W::kRefuse));
+  EXPECT_TRUE(set.add(SeqNum{300}, SeqNum{310}, W::kEvictLowest));
+  EXPECT_EQ(set.front().left, SeqNum{200});
+  EXPECT_FALSE(set.add(SeqNum{50}, SeqNum{60}, W::kEvictLowest));  // would be evicted itself
+  set.erase_below(SeqNum{205});
+  EXPECT_EQ(set.front(), (SackBlock{SeqNum{205}, SeqNum{210}}));
+}
+
+TEST(ReassemblyRanges, ReportsTheLatestArrivalFirstThenTheHighest) {
+  ReassemblyRanges r;
+  r.add(SeqNum{2000}, SeqNum{3000});
+  r.add(SeqNum{5000}, SeqNum{6000});
+  r.add(SeqNum{3000}, SeqNum{3500});  // extends the first range: it holds the latest arrival
+  std::array<SackBlock, 3> out{};
+  ASSERT_EQ(r.sack_blocks(out), 2u);
+  EXPECT_EQ(out[0], (SackBlock{SeqNum{2000}, SeqNum{3500}}));
+  EXPECT_EQ(out[1], (SackBlock{SeqNum{5000}, SeqNum{6000}}));
+  EXPECT_EQ(r.advance(SeqNum{2000}), SeqNum{3500});
+  EXPECT_EQ(r.size(), 1u);
+}
+
+}  // namespace
+}  // namespace synack

@@ -33,28 +33,62 @@ sim::Impairments with(sim::Impairments i, auto change) {
 std::vector<MatrixCase> cases() {
   const auto clean = path();
   std::vector<MatrixCase> m;
-  m.push_back({"clean", clean, clean, 1500, 256 * 1024, CongestionAlgorithm::kCubic, true, seconds(3)});
+  m.push_back(
+      {"clean", clean, clean, 1500, 256 * 1024, CongestionAlgorithm::kCubic, true, seconds(3)});
   for (const double loss : {0.01, 0.05, 0.10, 0.20}) {
     const auto lossy = path(loss);
     // Loss applies to both directions (data and ACKs). Bounds are about twice the slowest
     // seed measured; at 20 % each way the exponential backoff dominates (about 1.5 hours).
-    const auto bound = loss <= 0.01 ? seconds(40) : loss <= 0.05 ? seconds(200)
-                       : loss <= 0.10 ? seconds(600) : seconds(14400);
+    const auto bound = loss <= 0.01   ? seconds(40)
+                       : loss <= 0.05 ? seconds(200)
+                       : loss <= 0.10 ? seconds(600)
+                                      : seconds(14400);
     const std::string pct = std::to_string(static_cast<int>(loss * 100));
-    m.push_back({"loss" + pct + "_cubic", lossy, lossy, 1500, 256 * 1024, CongestionAlgorithm::kCubic, true, bound});
-    m.push_back({"loss" + pct + "_reno", lossy, lossy, 1500, 256 * 1024, CongestionAlgorithm::kNewReno, true, bound});
+    m.push_back({"loss" + pct + "_cubic", lossy, lossy, 1500, 256 * 1024,
+                 CongestionAlgorithm::kCubic, true, bound});
+    m.push_back({"loss" + pct + "_reno", lossy, lossy, 1500, 256 * 1024,
+                 CongestionAlgorithm::kNewReno, true, bound});
   }
-  m.push_back({"loss5_nosack", path(0.05), path(0.05), 1500, 256 * 1024, CongestionAlgorithm::kNewReno, false, seconds(200)});
-  m.push_back({"reorder", with(clean, [](auto& i) { i.reorder = 0.05; i.reorder_delay = milliseconds(15); }), clean, 1500, 256 * 1024, CongestionAlgorithm::kCubic, true, seconds(100)});
-  m.push_back({"duplicate", with(clean, [](auto& i) { i.duplicate = 0.05; }), with(clean, [](auto& i) { i.duplicate = 0.05; }), 1500, 256 * 1024, CongestionAlgorithm::kCubic, true, seconds(3)});
-  m.push_back({"corrupt", with(clean, [](auto& i) { i.corrupt = 0.02; }), with(clean, [](auto& i) { i.corrupt = 0.02; }), 1500, 256 * 1024, CongestionAlgorithm::kCubic, true, seconds(80)});
-  m.push_back({"jitter", with(clean, [](auto& i) { i.jitter = milliseconds(8); }), with(clean, [](auto& i) { i.jitter = milliseconds(8); }), 1500, 256 * 1024, CongestionAlgorithm::kCubic, true, seconds(5)});
-  m.push_back({"bottleneck_small_queue", with(clean, [](auto& i) { i.bandwidth_bps = 20'000'000; i.queue_limit_packets = 16; }), clean, 1500, 256 * 1024, CongestionAlgorithm::kCubic, true, seconds(15)});
-  m.push_back({"bottleneck_reno", with(clean, [](auto& i) { i.bandwidth_bps = 20'000'000; i.queue_limit_packets = 16; }), clean, 1500, 256 * 1024, CongestionAlgorithm::kNewReno, true, seconds(15)});
-  m.push_back({"small_window", clean, clean, 1500, 8 * 1024, CongestionAlgorithm::kCubic, true, seconds(120)});
-  m.push_back({"large_window", clean, clean, 1500, 4 * 1024 * 1024, CongestionAlgorithm::kCubic, true, seconds(1)});
-  m.push_back({"mss536", path(0.01), path(0.01), 576, 256 * 1024, CongestionAlgorithm::kCubic, true, seconds(150)});
-  m.push_back({"mss8960", path(0.01), path(0.01), 9000, 1024 * 1024, CongestionAlgorithm::kCubic, true, seconds(10)});
+  m.push_back({"loss5_nosack", path(0.05), path(0.05), 1500, 256 * 1024,
+               CongestionAlgorithm::kNewReno, false, seconds(200)});
+  m.push_back({"reorder",
+               with(clean,
+                    [](auto& i) {
+                      i.reorder = 0.05;
+                      i.reorder_delay = milliseconds(15);
+                    }),
+               clean, 1500, 256 * 1024, CongestionAlgorithm::kCubic, true, seconds(100)});
+  m.push_back({"duplicate", with(clean, [](auto& i) { i.duplicate = 0.05; }),
+               with(clean, [](auto& i) { i.duplicate = 0.05; }), 1500, 256 * 1024,
+               CongestionAlgorithm::kCubic, true, seconds(3)});
+  m.push_back({"corrupt", with(clean, [](auto& i) { i.corrupt = 0.02; }),
+               with(clean, [](auto& i) { i.corrupt = 0.02; }), 1500, 256 * 1024,
+               CongestionAlgorithm::kCubic, true, seconds(80)});
+  m.push_back({"jitter", with(clean, [](auto& i) { i.jitter = milliseconds(8); }),
+               with(clean, [](auto& i) { i.jitter = milliseconds(8); }), 1500, 256 * 1024,
+               CongestionAlgorithm::kCubic, true, seconds(5)});
+  m.push_back({"bottleneck_small_queue",
+               with(clean,
+                    [](auto& i) {
+                      i.bandwidth_bps = 20'000'000;
+                      i.queue_limit_packets = 16;
+                    }),
+               clean, 1500, 256 * 1024, CongestionAlgorithm::kCubic, true, seconds(15)});
+  m.push_back({"bottleneck_reno",
+               with(clean,
+                    [](auto& i) {
+                      i.bandwidth_bps = 20'000'000;
+                      i.queue_limit_packets = 16;
+                    }),
+               clean, 1500, 256 * 1024, CongestionAlgorithm::kNewReno, true, seconds(15)});
+  m.push_back({"small_window", clean, clean, 1500, 8 * 1024, CongestionAlgorithm::kCubic, true,
+               seconds(120)});
+  m.push_back({"large_window", clean, clean, 1500, 4 * 1024 * 1024, CongestionAlgorithm::kCubic,
+               true, seconds(1)});
+  m.push_back({"mss536", path(0.01), path(0.01), 576, 256 * 1024, CongestionAlgorithm::kCubic, true,
+               seconds(150)});
+  m.push_back({"mss8960", path(0.01), path(0.01), 9000, 1024 * 1024, CongestionAlgorithm::kCubic,
+               true, seconds(10)});
   return m;
 }
 

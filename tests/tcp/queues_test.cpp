@@ -17,6 +17,7 @@ TcpRepr syn_from(std::uint16_t port) {
 TEST(Queues, HalfOpenQueueFullDropsFurtherSyns) {
   TcpConfig config;
   config.max_syn_backlog = 4;
+  config.syncookies = 0;  // the behaviour without SYN cookies (mode 1 would answer with one)
   RawPair p(config);
   auto listener = p.server.tcp().listen(Endpoint{IpAddress::v4(kServerIp), kServerPort}, 16);
   ASSERT_TRUE(listener);
@@ -103,9 +104,8 @@ TEST(Queues, EveryHalfOpenEntryKeepsItsOwnBackoffSchedule) {
   ASSERT_TRUE(p.server.tcp().listen(Endpoint{IpAddress::v4(kServerIp), kServerPort}, 64));
   // Twenty SYNs 100 ms apart, never answered.
   for (int i = 0; i < 20; ++i) {
-    p.sim.schedule_at(from_micros(i * 100'000), [&p, i] {
-      p.send(syn_from(static_cast<std::uint16_t>(6000 + i)));
-    });
+    p.sim.schedule_at(from_micros(i * 100'000),
+                      [&p, i] { p.send(syn_from(static_cast<std::uint16_t>(6000 + i))); });
   }
   p.sim.run_for(seconds(100));
   for (int i = 0; i < 20; ++i) {
@@ -114,8 +114,8 @@ TEST(Queues, EveryHalfOpenEntryKeepsItsOwnBackoffSchedule) {
       if (s.header.dst_port == 6000 + i) times_ms.push_back(to_micros(s.time) / 1000);
     }
     const std::int64_t t0 = i * 100 + 20;  // SYN-ACK leaves at +10 ms, arrives at +20 ms
-    EXPECT_EQ(times_ms, (std::vector<std::int64_t>{t0, t0 + 1000, t0 + 3000, t0 + 7000,
-                                                  t0 + 15000, t0 + 31000}))
+    EXPECT_EQ(times_ms, (std::vector<std::int64_t>{t0, t0 + 1000, t0 + 3000, t0 + 7000, t0 + 15000,
+                                                   t0 + 31000}))
         << "entry " << i;
   }
   EXPECT_EQ(p.server.tcp().counters().TCPHalfOpenFreed, 20u);

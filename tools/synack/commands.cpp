@@ -9,6 +9,7 @@ void register_commands(CLI::App& app) {
   register_demo(app);
   register_scenario(app);
   register_trace(app);
+  register_bench(app);
 }
 
 int exit_code() {

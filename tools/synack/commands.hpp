@@ -13,5 +13,6 @@ void set_exit_code(int code);
 void register_demo(CLI::App& app);
 void register_scenario(CLI::App& app);
 void register_trace(CLI::App& app);
+void register_bench(CLI::App& app);
 
 }  // namespace synack::cli

@@ -63,8 +63,8 @@ class ProgressBar {
     if (percent == last_) return;
     last_ = percent;
     const int filled = percent / 2;
-    fmt::print("\r  [{}{}] {:3d}% {:.1f} MiB", std::string(filled, '#'), std::string(50 - filled, '.'),
-               percent, static_cast<double>(done) / (1 << 20));
+    fmt::print("\r  [{}{}] {:3d}% {:.1f} MiB", std::string(filled, '#'),
+               std::string(50 - filled, '.'), percent, static_cast<double>(done) / (1 << 20));
     std::fflush(stdout);
   }
   void finish() {
@@ -77,8 +77,9 @@ class ProgressBar {
 };
 
 bool run_bulk_demo(const DemoOptions& o) {
-  fmt::print("\n== Bulk transfer: {:.1f} MiB over 50 Mbit/s, 10 ms each way, {:.0f}% loss, CUBIC, SACK\n",
-             static_cast<double>(o.bulk_bytes) / (1 << 20), o.bulk_loss * 100);
+  fmt::print(
+      "\n== Bulk transfer: {:.1f} MiB over 50 Mbit/s, 10 ms each way, {:.0f}% loss, CUBIC, SACK\n",
+      static_cast<double>(o.bulk_bytes) / (1 << 20), o.bulk_loss * 100);
   sim::BulkOptions b;
   b.bytes = o.bulk_bytes;
   b.seed = o.seed;
@@ -96,7 +97,8 @@ bool run_bulk_demo(const DemoOptions& o) {
              r.data_path.frames_lost + r.data_path.queue_drops, r.client.RetransSegs,
              r.client.TCPFastRetrans, r.client.TCPTimeouts);
   fmt::print("  SHA-256 sent     {}\n  SHA-256 received {}\n  {}\n", hex(r.sent_sha256),
-             hex(r.received_sha256), r.byte_exact() ? "match: the stream arrived byte-exact" : "MISMATCH");
+             hex(r.received_sha256),
+             r.byte_exact() ? "match: the stream arrived byte-exact" : "MISMATCH");
   return r.byte_exact();
 }
 

@@ -39,7 +39,9 @@ ScenarioResult run_four_way_close(const ScenarioOptions& opt) {
   World w(world_options(opt));
   const auto cs = w.open();
   if (!r.check(cs.has_value(), "the connection opens")) return r;
-  const auto [c, s] = *cs;
+  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
+  const SocketId c = cs->first;
+  const SocketId s = cs->second;
   const FourTuple tuple = *w.client.tcp().tuple(c);
   w.sim.run_until(kCloseAt);
   w.client.tcp().close(c);
@@ -85,7 +87,9 @@ ScenarioResult run_half_close(const ScenarioOptions& opt) {
   World w(world_options(opt));
   const auto cs = w.open();
   if (!r.check(cs.has_value(), "the connection opens")) return r;
-  const auto [c, s] = *cs;
+  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
+  const SocketId c = cs->first;
+  const SocketId s = cs->second;
   const FourTuple tuple = *w.client.tcp().tuple(c);
   w.sim.run_until(kCloseAt);
   // The client has sent its whole request: it shuts down its sending direction only.
@@ -150,7 +154,9 @@ LostFinalAck lost_final_ack(World& w) {
   LostFinalAck out;
   const auto cs = w.open();
   if (!cs) return out;
-  const auto [c, s] = *cs;
+  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
+  const SocketId c = cs->first;
+  const SocketId s = cs->second;
   out.tuple = *w.client.tcp().tuple(c);
   w.sim.run_until(kCloseAt);
   w.client.tcp().close(c);
@@ -206,7 +212,9 @@ ScenarioResult run_simultaneous_close(const ScenarioOptions& opt) {
   World w(world_options(opt));
   const auto cs = w.open();
   if (!r.check(cs.has_value(), "the connection opens")) return r;
-  const auto [c, s] = *cs;
+  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
+  const SocketId c = cs->first;
+  const SocketId s = cs->second;
   const FourTuple tuple = *w.client.tcp().tuple(c);
   w.sim.run_until(kCloseAt);
   w.client.tcp().close(c);
@@ -237,7 +245,9 @@ ScenarioResult run_retransmission_backoff(const ScenarioOptions& opt) {
   World w(world_options(opt));
   const auto cs = w.open();
   if (!r.check(cs.has_value(), "the connection opens")) return r;
-  const auto [c, s] = *cs;
+  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
+  const SocketId c = cs->first;
+  const SocketId s = cs->second;
   const FourTuple tuple = *w.client.tcp().tuple(c);
   w.sim.run_until(kCloseAt);
   // From now on nothing the client sends arrives.

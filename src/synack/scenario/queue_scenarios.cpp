@@ -1,9 +1,10 @@
-// The listener's half-open (SYN) queue and the SYN flood that fills it. SYN cookies are not
-// implemented yet: the flood table has a row for them that reports them as pending.
+// The listener's half-open (SYN) queue and the SYN flood that fills it, with and without SYN
+// cookies (RFC 4987).
 #include <fmt/format.h>
 
 #include "synack/scenario/scenarios.hpp"
 #include "synack/scenario/scripted_peer.hpp"
+#include "synack/scenario/syn_flood_trial.hpp"
 #include "synack/scenario/world.hpp"
 
 namespace synack::scenario {
@@ -25,6 +26,7 @@ ScenarioResult run_half_open_queue(const ScenarioOptions& opt) {
   TcpConfig server_tcp;
   server_tcp.max_syn_backlog = kQueue;
   server_tcp.synack_retries = 2;  // entries freed 1 + 2 + 4 = 7 s after their SYN
+  server_tcp.syncookies = 0;      // the queue on its own; syn-flood shows cookies
   sim::Simulator sim(opt.seed);
   ScriptedPeer peer;  // the attacker's spoofed SYNs and the later client both come from here
   Stack server(stack_config(server_tcp, opt.seed, 2));
@@ -111,7 +113,6 @@ namespace {
 struct FloodRow {
   std::string defence;
   int synack_retries = 5;
-  bool implemented = true;
   int attempts = 0;
   int succeeded = 0;
   int attempts_while_full = 0;  // the queue was full when the client's first SYN left
@@ -131,6 +132,7 @@ void run_flood(FloodRow& row, std::uint64_t seed, const std::string& pcap_path,
   TcpConfig server_tcp;
   server_tcp.max_syn_backlog = kFloodQueue;
   server_tcp.synack_retries = row.synack_retries;
+  server_tcp.syncookies = 0;  // the slow flood shows the queue itself; cookies come below
   sim::Simulator sim(seed);
   Stack server(stack_config(server_tcp, seed, 2));
   Stack client(stack_config(TcpConfig{}, seed, 1));
@@ -209,6 +211,28 @@ void run_flood(FloodRow& row, std::uint64_t seed, const std::string& pcap_path,
   }
 }
 
+// One row of the fast flood table: a defence and what the flood trial measured under it.
+struct FastFloodRow {
+  std::string defence;
+  int syncookies = 0;
+  int synack_retries = 5;
+  FloodTrialResult result;
+};
+
+constexpr std::size_t kFastFloodQueue = 1024;
+
+std::string describe(const FloodTrialResult& t) {
+  const auto ms = [](Duration d) { return fmt::format("{:.0f} ms", to_seconds(d) * 1000); };
+  return fmt::format(
+      "{}/{} connected ({}); connect time min {} / median {} / p99 {}; half-open entries peak {} "
+      "({} bytes each); SyncookiesSent {}, SyncookiesRecv {}, TCPReqQFullDrop {}; {:.0f} "
+      "spoofed SYNs per host CPU second (simulator included)",
+      t.completed, t.attempts, percent(t.success_rate()), ms(t.connect_time_quantile(0)),
+      ms(t.connect_time_quantile(0.5)), ms(t.connect_time_quantile(0.99)), t.peak_half_open,
+      t.half_open_entry_bytes, t.syncookies_sent, t.syncookies_recv, t.queue_full_drops,
+      t.syns_per_wall_second());
+}
+
 }  // namespace
 
 ScenarioResult run_syn_flood(const ScenarioOptions& opt) {
@@ -217,20 +241,15 @@ ScenarioResult run_syn_flood(const ScenarioOptions& opt) {
       {"none (synack_retries 5)", 5},
       {"fewer SYN-ACK retries (synack_retries 2)", 2},
       {"fewer SYN-ACK retries (synack_retries 1)", 1},
-      {"SYN cookies", 5, false},
   };
-  r.add("attack", fmt::format("{} spoofed SYNs/s for {}, max_syn_backlog {}", kAttackPerSecond,
-                              secs(kFloodLength), kFloodQueue));
+  r.add("slow attack", fmt::format("{} spoofed SYNs/s for {}, max_syn_backlog {}, no cookies",
+                                   kAttackPerSecond, secs(kFloodLength), kFloodQueue));
   r.add("legitimate client", "one connect per second from 5 s to 29 s, 3 s allowed each");
   for (std::size_t i = 0; i < rows.size(); ++i) {
     FloodRow& row = rows[i];
-    if (!row.implemented) {
-      r.add(row.defence, "pending: SYN cookies are not implemented yet (separate issue)");
-      continue;
-    }
     run_flood(row, opt.seed, opt.pcap_path, i == 0 ? &r.ladders : nullptr,
               i == 0 ? &r.pcap : nullptr);
-    r.add(row.defence,
+    r.add("slow: " + row.defence,
           fmt::format("{}/{} connected ({}); {}/{} while the queue was full; configured "
                       "half-open entry lifetime {}, peak half-open {}, TCPReqQFullDrop {}",
                       row.succeeded, row.attempts,
@@ -238,6 +257,31 @@ ScenarioResult run_syn_flood(const ScenarioOptions& opt) {
                       row.succeeded_while_full, row.attempts_while_full, secs(row.entry_lifetime),
                       row.peak_half_open, row.queue_full_drops));
   }
+
+  std::vector<FastFloodRow> fast = {
+      {"none (synack_retries 5)", 0, 5, {}},
+      {"fewer SYN-ACK retries (synack_retries 1)", 0, 1, {}},
+      {"SYN cookies mode 1 (when the queue is full)", 1, 5, {}},
+      {"SYN cookies mode 2 (always)", 2, 5, {}},
+  };
+  FloodTrialOptions base;
+  base.seed = opt.seed;
+  r.add("fast attack", fmt::format("{} spoofed SYNs/s (random sources, ports, ISNs) for {}, "
+                                   "max_syn_backlog {}",
+                                   base.syns_per_second, secs(base.flood_length), kFastFloodQueue));
+  r.add("fast: legitimate client",
+        fmt::format("one connect every {} from {} until the flood ends, {} allowed each",
+                    secs(base.connect_interval), secs(base.first_connect),
+                    secs(base.connect_allowance)));
+  for (FastFloodRow& row : fast) {
+    FloodTrialOptions o = base;
+    o.server_tcp.syncookies = row.syncookies;
+    o.server_tcp.synack_retries = row.synack_retries;
+    o.server_tcp.max_syn_backlog = kFastFloodQueue;
+    row.result = run_flood_trial(o);
+    r.add("fast: " + row.defence, describe(row.result));
+  }
+
   const FloodRow& none = rows[0];
   const FloodRow& fewest = rows[2];
   r.check(none.attempts_while_full >= 10 &&
@@ -251,6 +295,19 @@ ScenarioResult run_syn_flood(const ScenarioOptions& opt) {
   r.check(fewest.attempts == 25 && fewest.succeeded * 10 >= fewest.attempts * 9 &&
               fewest.peak_half_open < kFloodQueue,
           "with entries freed after 3 s the queue never fills and at least 90% connect");
+  const FloodTrialResult& fast_none = fast[0].result;
+  r.check(fast_none.attempts > 50 && fast_none.completed == 0 &&
+              fast_none.peak_half_open == kFastFloodQueue && fast[1].result.completed == 0,
+          "at 100,000 SYNs/s with no cookies the queue is full at once and no legitimate "
+          "connect succeeds, fewer retries or not");
+  for (std::size_t i = 2; i < 4; ++i) {
+    const FloodTrialResult& t = fast[i].result;
+    r.check(t.attempts > 50 && t.completed * 100 >= t.attempts * 99 &&
+                t.peak_half_open <= (fast[i].syncookies == 2 ? 0 : kFastFloodQueue),
+            fast[i].defence +
+                ": at least 99% of legitimate connects succeed and half-open "
+                "memory stays at its bound");
+  }
   return r;
 }
 

@@ -29,6 +29,7 @@ class ScriptedPeer : public NetworkNode {
   void send(Ipv4Address src, Ipv4Address dst, const TcpRepr& header, Bytes payload = {});
   void on_receive(ReceiveHandler handler) { handler_ = std::move(handler); }
   const std::vector<RawSegment>& received() const { return received_; }
+  void clear() { received_.clear(); }
 
   void receive_frame(Instant now, std::size_t iface, Bytes frame, FrameOutput& out) override;
   void poll(Instant now, FrameOutput& out) override;

@@ -143,11 +143,10 @@ BulkResult run_bulk(const BulkOptions& o) {
     }
     return eof;
   };
-  if (o.server_reads) {
-    // An application that decides by the clock must be woken even when no packet arrives.
-    std::function<void()> tick = [&] { sim.schedule_after(milliseconds(100), tick); };
-    sim.schedule_after(milliseconds(100), tick);
-  }
+  // An application that decides by the clock must be woken even when no packet arrives. `tick`
+  // lives as long as the run: each scheduled copy refers to it to schedule the next one.
+  std::function<void()> tick = [&] { sim.schedule_after(milliseconds(100), tick); };
+  if (o.server_reads) sim.schedule_after(milliseconds(100), tick);
   r.completed = sim.run_until(step, r.started + o.limit);
   r.finished = sim.now();
   r.sent_sha256 = source.digest();

@@ -17,9 +17,9 @@ namespace synack::sim {
 struct BulkOptions {
   std::size_t bytes = 16u << 20;
   std::uint64_t seed = 1;
-  Impairments data_path;  // client -> server
-  Impairments ack_path;   // server -> client
-  std::size_t mtu = 1500;      // interface and link MTU; the MSS is mtu - 40
+  Impairments data_path;   // client -> server
+  Impairments ack_path;    // server -> client
+  std::size_t mtu = 1500;  // interface and link MTU; the MSS is mtu - 40
   TcpConfig client_config;
   TcpConfig server_config;
   std::optional<TcpSocketOptions> client_socket;
@@ -45,7 +45,9 @@ struct BulkResult {
   DirectionStats data_path;
   DirectionStats ack_path;
 
-  bool byte_exact() const { return completed && received == sent && sent_sha256 == received_sha256; }
+  bool byte_exact() const {
+    return completed && received == sent && sent_sha256 == received_sha256;
+  }
   double goodput_mbps() const;
 };
 

@@ -57,6 +57,7 @@ void Host::observe(Instant now) {
 
 void Host::receive_frame(Instant now, std::size_t iface, Bytes frame, FrameOutput& out) {
   observe(now);
+  const DriverCall call(*this, out);
   if (iface >= interfaces_.size()) {
     ++counters_.bad_interface;
   } else if (!interfaces_[iface].config().ethernet) {
@@ -89,6 +90,7 @@ void Host::receive_frame(Instant now, std::size_t iface, Bytes frame, FrameOutpu
 
 void Host::poll(Instant now, FrameOutput& out) {
   observe(now);
+  const DriverCall call(*this, out);
   arp_.purge_expired(now);
   counters_.arp_resolution_failures += arp_.poll(
       now,
@@ -399,7 +401,7 @@ bool Host::send_ip(Instant now, const IpAddress& src, const IpAddress& dst, std:
     ++counters_.out_discards;
     return false;
   }
-  if (!needs_resolution && output_.full()) {
+  if (!needs_resolution && output_.full() && driver_output_ == nullptr) {
     ++counters_.out_queue_full;
     ++counters_.out_discards;
     return false;
@@ -508,6 +510,14 @@ void Host::write_ethernet_header(std::size_t iface, MacAddress dst, std::uint16_
 }
 
 bool Host::enqueue(std::size_t iface, PacketPool::Index buffer, std::size_t length) {
+  if (driver_output_ != nullptr) {
+    // Inside a driver call the frame leaves at once (after anything queued before, to keep
+    // order): a burst a single ACK releases is bounded by the send window, not by the queue.
+    flush(*driver_output_);
+    driver_output_->send_frame(iface, Bytes{pool_.buffer(buffer).data(), length});
+    pool_.release(buffer);
+    return true;
+  }
   if (output_.push(QueuedFrame{iface, buffer, length})) return true;
   ++counters_.out_queue_full;
   ++counters_.out_discards;

@@ -102,6 +102,19 @@ class Host : public NetworkNode, public IpServices {
   void flush(FrameOutput& out);
   void observe(Instant now);
 
+  // While the driver is inside receive_frame() or poll(), frames go straight to its output;
+  // the queue only holds frames made between driver calls.
+  class DriverCall {
+   public:
+    DriverCall(Host& host, FrameOutput& out) : host_(host) { host_.driver_output_ = &out; }
+    ~DriverCall() { host_.driver_output_ = nullptr; }
+    DriverCall(const DriverCall&) = delete;
+    DriverCall& operator=(const DriverCall&) = delete;
+
+   private:
+    Host& host_;
+  };
+
   HostConfig config_;
   std::vector<Interface> interfaces_;
   PacketPool pool_;
@@ -112,6 +125,7 @@ class Host : public NetworkNode, public IpServices {
   std::vector<PingReply> ping_replies_;
   std::uint16_t next_ip_id_ = 0;
   Instant last_now_ = kEpoch;
+  FrameOutput* driver_output_ = nullptr;
 };
 
 }  // namespace synack

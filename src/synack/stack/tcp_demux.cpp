@@ -49,6 +49,15 @@ void TcpLayer::on_tcp(Instant now, const IpAddress& src, const IpAddress& dst, B
   if (lit != listeners_.end()) {
     const SocketId listener_id = lit->second;
     Listener& l = *find(listener_id)->listener;
+    if (demux_.size() >= ctx_.config.max_connections && !seg.header.has(kRst)) {
+      // At the connection limit nothing new may start: the SYN (or handshake ACK) is dropped
+      // like one for a full queue, and the client's retransmission finds room later.
+      ++ctx_.counters.TCPConnLimitDrop;
+      ++ctx_.counters.ListenDrops;
+      ctx_.trace_segment(now_, TcpEventKind::kSegmentDropped, seg.tuple, seg.header,
+                         seg.payload.size(), "connection limit reached");
+      return;
+    }
     const auto outcome = l.on_segment(now_, seg, mss_toward(src), isn_floor);
     if (outcome.established) on_passive_open(now_, listener_id, *outcome.established, seg);
     return;

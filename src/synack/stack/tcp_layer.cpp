@@ -23,7 +23,9 @@ bool is_unspecified(const IpAddress& a) {
 }  // namespace
 
 TcpLayer::TcpLayer(IpServices& ip, const TcpConfig& config, std::optional<TcpSecrets> secrets)
-    : ip_(ip), ctx_(config, secrets ? *secrets : fresh_secrets(), *this), time_wait_(ctx_) {}
+    : ip_(ip),
+      ctx_(config, secrets ? *secrets : fresh_secrets(), *this),
+      time_wait_(ctx_, config.max_time_wait) {}
 
 TcpLayer::~TcpLayer() = default;
 
@@ -110,6 +112,7 @@ Expected<SocketId, int> TcpLayer::connect(Instant now, const Endpoint& remote,
                                           std::optional<Endpoint> local,
                                           std::optional<TcpSocketOptions> options) {
   now_ = std::max(now_, now);
+  if (demux_.size() >= ctx_.config.max_connections) return Unexpected{ENOBUFS};
   const auto route = ip_.route_to(remote.address);
   if (!route) return Unexpected{ENETUNREACH};
   Endpoint source = local.value_or(Endpoint{route->source, 0});
@@ -338,9 +341,8 @@ void TcpLayer::finish_connection(SocketId id, Socket& s) {
       tw.rcv_nxt = c.rcv_nxt();
       tw.timestamps = c.options().timestamps;
       tw.ts_recent = c.options().ts_recent;
-      tw.window = static_cast<std::uint16_t>(
-          std::min<std::size_t>(c.socket_options().receive_buffer >> c.options().receive_shift,
-                                65535));
+      tw.window = static_cast<std::uint16_t>(std::min<std::size_t>(
+          c.socket_options().receive_buffer >> c.options().receive_shift, 65535));
       time_wait_.insert(now_, tw);
     } else {
       ctx_.trace_state(now_, c.tuple(), TcpState::kTimeWait, TcpState::kClosed,

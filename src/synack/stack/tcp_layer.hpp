@@ -55,7 +55,8 @@ class TcpLayer : public TransportHandler, private SegmentSink {
   // The next completed connection, EAGAIN if none (EINVAL for a non-listener).
   Expected<SocketId, int> accept(SocketId listener);
   // Starts an active open (non-blocking: like EINPROGRESS, the socket becomes writable when
-  // ESTABLISHED, or reports ECONNREFUSED / ETIMEDOUT through take_error()). Without `local`
+  // ESTABLISHED, or reports ECONNREFUSED / ETIMEDOUT through take_error()); ENOBUFS at the
+  // max_connections limit. Without `local`
   // the source address comes from the route and the port from the ephemeral range.
   Expected<SocketId, int> connect(Instant now, const Endpoint& remote,
                                   std::optional<Endpoint> local = std::nullopt,

@@ -18,6 +18,19 @@ struct TcpConfig {
   int synack_retries = 5;
   // Half-open (SYN queue) entries per listener (tcp_max_syn_backlog).
   std::size_t max_syn_backlog = 2048;
+  // SYN cookies (RFC 4987, tcp_syncookies): 0 never, 1 only when the SYN queue is full,
+  // 2 for every SYN (no half-open entries at all).
+  int syncookies = 1;
+  // Connections (any state but LISTEN and TIME_WAIT) per stack; SYNs and handshake ACKs beyond
+  // it are dropped (TCPConnLimitDrop) and connect() fails with ENOBUFS. Bounds memory per stack.
+  std::size_t max_connections = 65536;
+  // TIME_WAIT entries per stack (tcp_max_tw_buckets); when full a closing connection skips
+  // TIME_WAIT and is counted (TCPTimeWaitOverflow), as Linux does.
+  std::size_t max_time_wait = 262144;
+  // RFC 5961 section 7: challenge ACKs per second per stack (tcp_challenge_ack_limit). As in
+  // Linux since CVE-2016-5696, each second's budget is drawn at random from [limit/2,
+  // limit*3/2) so that an off-path attacker cannot count them to infer sequence numbers.
+  std::uint32_t challenge_ack_limit = 1000;
   // Data/FIN retransmissions before the connection is aborted with ETIMEDOUT (tcp_retries2).
   int retries2 = 15;
 

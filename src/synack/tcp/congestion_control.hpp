@@ -82,10 +82,10 @@ class Cubic final : public CongestionControl {
  private:
   void reduce(Instant now);
 
-  double w_max_ = 0;        // window before the last reduction, in segments
-  double k_ = 0;            // seconds to grow back to w_max_
-  double w_est_ = 0;        // Reno-friendly estimate, segments
-  double carry_ = 0;        // fraction of a segment of growth not yet in cwnd_
+  double w_max_ = 0;  // window before the last reduction, in segments
+  double k_ = 0;      // seconds to grow back to w_max_
+  double w_est_ = 0;  // Reno-friendly estimate, segments
+  double carry_ = 0;  // fraction of a segment of growth not yet in cwnd_
   std::optional<Instant> epoch_;
 };
 

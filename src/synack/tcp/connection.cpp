@@ -22,8 +22,7 @@ TcpConnection::TcpConnection(TcpContext& ctx, Instant now, const FourTuple& tupl
   iss_ = ctx.initial_sequence(now, tuple);
   snd_una_ = snd_nxt_ = snd_max_ = high_rxt_ = retransmitted_below_ = iss_;
   send_buffer_seq_ = iss_ + 1;
-  options_.receive_shift =
-      ctx.config.window_scaling ? window_shift_for(options.receive_buffer) : 0;
+  options_.receive_shift = ctx.config.window_scaling ? window_shift_for(options.receive_buffer) : 0;
   ++ctx_.counters.ActiveOpens;
   set_state(TcpState::kSynSent, "connect");
 }
@@ -119,14 +118,18 @@ std::size_t TcpConnection::receive(MutableBytes out) {
 
 // The application's close, shutdown and abort take effect at the next poll, which is handed the
 // time: state changes and segments then carry the instant they really happen.
-void TcpConnection::shutdown_write() { write_shutdown_requested_ = true; }
+void TcpConnection::shutdown_write() {
+  write_shutdown_requested_ = true;
+}
 
 void TcpConnection::close() {
   orphaned_ = true;
   close_requested_ = true;
 }
 
-void TcpConnection::abort() { abort_requested_ = true; }
+void TcpConnection::abort() {
+  abort_requested_ = true;
+}
 
 void TcpConnection::apply_requests() {
   if (close_requested_) {

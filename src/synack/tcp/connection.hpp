@@ -208,8 +208,8 @@ class TcpConnection {
   SackScoreboard scoreboard_;
   int duplicate_acks_ = 0;
   bool in_recovery_ = false;
-  SeqNum recovery_point_;  // snd_max_ when recovery began (RFC 6582 "recover")
-  SeqNum high_rxt_;        // RFC 6675 HighRxt: below this, holes were already resent
+  SeqNum recovery_point_;      // snd_max_ when recovery began (RFC 6582 "recover")
+  SeqNum high_rxt_;            // RFC 6675 HighRxt: below this, holes were already resent
   bool resend_first_ = false;  // NewReno: resend the first unacknowledged segment
 
   bool syn_sent_ = false;
@@ -235,7 +235,7 @@ class TcpConnection {
   int keepalive_probes_sent_ = 0;
   int retransmit_count_ = 0;
   RttEstimator rtt_;
-  SeqNum retransmitted_below_;  // SND.MAX at the last retransmission: no samples below it
+  SeqNum retransmitted_below_;           // SND.MAX at the last retransmission: no samples below it
   std::optional<SeqNum> rtt_probe_seq_;  // Karn: time one segment, never a retransmitted one
   Instant rtt_probe_sent_;
 };

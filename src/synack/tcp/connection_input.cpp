@@ -29,6 +29,13 @@ void TcpConnection::on_segment(Instant now, const InboundSegment& seg) {
     return;
   }
   if (!passes_paws(seg)) return;
+  // RFC 5961 section 4.2: a SYN in a synchronized state gets a challenge ACK "irrespective of
+  // the sequence number", so it is handled before the window check (as Linux does); otherwise
+  // a blind SYN outside the window would get an ordinary, unlimited ACK.
+  if (seg.header.has(kSyn) && !seg.header.has(kRst)) {
+    on_syn_when_synchronized(seg);
+    return;
+  }
   // First: the sequence number (3.10.7.4). An unacceptable segment gets an ACK unless it is RST.
   if (!acceptable(seg)) {
     ctx_.trace_segment(now_, TcpEventKind::kSegmentDropped, tuple_, seg.header, seg.payload.size(),
@@ -293,7 +300,8 @@ bool TcpConnection::is_duplicate_ack(const InboundSegment& seg) const {
   // segment, the same ACK number and the same window.
   const TcpRepr& h = seg.header;
   return snd_max_ > snd_una_ && seg.payload.empty() && !h.has(kSyn) && !h.has(kFin) &&
-         h.ack == snd_una_ && (static_cast<std::uint32_t>(h.window) << options_.send_shift) == snd_wnd_;
+         h.ack == snd_una_ &&
+         (static_cast<std::uint32_t>(h.window) << options_.send_shift) == snd_wnd_;
 }
 
 void TcpConnection::on_duplicate_ack() {

@@ -49,7 +49,8 @@ Instant TcpConnection::next_deadline() const {
     return now_;
   }
   if (sends_data_in(state_) && (resend_first_ || plan_segment().ready)) return now_;
-  Instant next = earliest(retransmit_deadline_, earliest(delayed_ack_deadline_, fin_wait_2_deadline_));
+  Instant next =
+      earliest(retransmit_deadline_, earliest(delayed_ack_deadline_, fin_wait_2_deadline_));
   return earliest(next, earliest(persist_deadline_, keepalive_deadline()));
 }
 
@@ -144,8 +145,9 @@ bool TcpConnection::send_data_segment() {
   if (!plan.ready) return false;
   snd_nxt_ = scoreboard_.skip_sacked(snd_nxt_);
   const bool retransmission = snd_nxt_ < snd_max_;
-  send_segment_at(snd_nxt_, plan.length, plan.with_fin, retransmission,
-                  plan.with_fin ? "FIN" : (retransmission ? "data (resent after timeout)" : "data"));
+  send_segment_at(
+      snd_nxt_, plan.length, plan.with_fin, retransmission,
+      plan.with_fin ? "FIN" : (retransmission ? "data (resent after timeout)" : "data"));
   snd_nxt_ += plan.length + (plan.with_fin ? 1 : 0);
   snd_max_ = seq_max(snd_max_, snd_nxt_);
   arm_retransmission_timer();
@@ -182,8 +184,8 @@ void TcpConnection::retransmit_lost() {
     // RFC 6582: one segment from SND.UNA on entering recovery and after each partial ACK.
     if (!resend_first_) return;
     resend_first_ = false;
-    const std::uint32_t length =
-        std::min<std::uint32_t>(send_mss_, snd_una_ < end ? static_cast<std::uint32_t>(end - snd_una_) : 0);
+    const std::uint32_t length = std::min<std::uint32_t>(
+        send_mss_, snd_una_ < end ? static_cast<std::uint32_t>(end - snd_una_) : 0);
     const bool fin = fin_queued_ && snd_una_ + length == end && snd_max_ > end;
     if (length == 0 && !fin) return;
     ++ctx_.counters.TCPFastRetrans;
@@ -194,7 +196,8 @@ void TcpConnection::retransmit_lost() {
   // leaves room (the very first one regardless, (4.3)).
   const SeqNum highest = scoreboard_.highest().value_or(snd_una_ + 1);
   while (resend_first_ || pipe() + send_mss_ <= cc_->cwnd()) {
-    const auto hole = scoreboard_.next_hole(seq_max(high_rxt_, snd_una_), seq_min(highest, snd_max_));
+    const auto hole =
+        scoreboard_.next_hole(seq_max(high_rxt_, snd_una_), seq_min(highest, snd_max_));
     if (!hole) break;
     const SeqNum start = hole->first;
     const std::uint32_t data_left = start < end ? static_cast<std::uint32_t>(end - start) : 0;
@@ -220,6 +223,12 @@ void TcpConnection::send_ack(std::string_view reason) {
 }
 
 void TcpConnection::send_challenge_ack(std::string_view reason) {
+  // RFC 5961 section 7: a rate limit keeps challenge ACKs from becoming an amplifier.
+  if (!ctx_.take_challenge_ack(now_)) {
+    ctx_.trace_segment(now_, TcpEventKind::kSegmentDropped, tuple_, TcpRepr{}, 0,
+                       "challenge ACK over the rate limit");
+    return;
+  }
   ++ctx_.counters.TCPChallengeACK;
   send_ack(reason);
 }
@@ -262,16 +271,19 @@ std::uint16_t TcpConnection::advertised_window() {
   // never move it left (3.8.6: a window must not shrink), which scaling could otherwise do.
   const std::uint8_t shift = options_.receive_shift;
   const std::uint32_t free = receive_window();
-  const std::uint32_t step = std::min<std::uint32_t>(
-      static_cast<std::uint32_t>(receive_buffer_.capacity() / 2), our_mss_);
+  const std::uint32_t step =
+      std::min<std::uint32_t>(static_cast<std::uint32_t>(receive_buffer_.capacity() / 2), our_mss_);
   const SeqNum possible_edge = rcv_nxt_ + free;
-  if (possible_edge >= rcv_adv_ + step || (possible_edge > rcv_adv_ && free == receive_buffer_.capacity())) {
+  if (possible_edge >= rcv_adv_ + step ||
+      (possible_edge > rcv_adv_ && free == receive_buffer_.capacity())) {
     rcv_adv_ = possible_edge;
   }
-  const std::uint32_t window = rcv_adv_ > rcv_nxt_ ? static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) : 0;
+  const std::uint32_t window =
+      rcv_adv_ > rcv_nxt_ ? static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) : 0;
   // Round up so the scaled window still covers the edge; what the peer sends beyond our free
   // space is trimmed and acknowledged, never lost.
-  return static_cast<std::uint16_t>(std::min<std::uint32_t>((window + (1u << shift) - 1) >> shift, 65535));
+  return static_cast<std::uint16_t>(
+      std::min<std::uint32_t>((window + (1u << shift) - 1) >> shift, 65535));
 }
 
 bool TcpConnection::window_update_due() const {
@@ -288,8 +300,8 @@ bool TcpConnection::window_update_due() const {
   const std::uint32_t offered =
       rcv_adv_ > rcv_nxt_ ? static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) : 0;
   const std::uint32_t possible = receive_window();
-  const std::uint32_t threshold = std::min<std::uint32_t>(
-      static_cast<std::uint32_t>(receive_buffer_.capacity() / 2), our_mss_);
+  const std::uint32_t threshold =
+      std::min<std::uint32_t>(static_cast<std::uint32_t>(receive_buffer_.capacity() / 2), our_mss_);
   return possible >= offered + threshold && possible >= 2 * offered;
 }
 

@@ -66,6 +66,31 @@ void TcpContext::trace_timer(Instant now, const FourTuple& tuple, std::string_vi
   on_event(e);
 }
 
+bool TcpContext::take_challenge_ack(Instant now) {
+  if (config.challenge_ack_limit == 0) return true;
+  const std::int64_t second = to_micros(now) / 1'000'000;
+  if (second != challenge_second_) {
+    challenge_second_ = second;
+    challenge_acks_left_ = challenge_ack_budget(second);
+  }
+  if (challenge_acks_left_ == 0) {
+    ++counters.TCPACKSkippedChallenge;
+    return false;
+  }
+  --challenge_acks_left_;
+  return true;
+}
+
+std::uint32_t TcpContext::challenge_ack_budget(std::int64_t second) const {
+  const std::uint32_t limit = config.challenge_ack_limit;
+  if (limit == 0) return UINT32_MAX;
+  // A keyed hash of the second stands in for Linux's prandom draw: reproducible under fixed
+  // secrets (tests, the simulator), unpredictable to anyone without them.
+  const std::uint64_t draw =
+      keyed_tuple_hash(secrets.timestamp_key, FourTuple{}, static_cast<std::uint32_t>(second));
+  return limit / 2 + static_cast<std::uint32_t>(draw % limit);
+}
+
 std::uint32_t TcpContext::timestamp_offset(const FourTuple& tuple) const {
   return static_cast<std::uint32_t>(keyed_tuple_hash(secrets.timestamp_key, tuple));
 }

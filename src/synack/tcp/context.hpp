@@ -51,8 +51,17 @@ class TcpContext {
     return static_cast<std::uint32_t>(to_micros(now) / 1000);
   }
 
+  // RFC 5961 section 7: whether one more challenge ACK may be sent in this second; counts
+  // TCPACKSkippedChallenge when not. The limit is per stack, like Linux's.
+  bool take_challenge_ack(Instant now);
+  // The number of challenge ACKs allowed in second `second` (config.challenge_ack_limit 0:
+  // unlimited): a keyed-hash draw from [limit/2, limit*3/2), unpredictable without the secret.
+  std::uint32_t challenge_ack_budget(std::int64_t second) const;
+
  private:
   SegmentSink& sink_;
+  std::int64_t challenge_second_ = -1;
+  std::uint32_t challenge_acks_left_ = 0;
 };
 
 }  // namespace synack

@@ -23,6 +23,19 @@ Listener::Outcome Listener::on_segment(Instant now, const InboundSegment& seg,
     return {};
   }
   if (h.has(kAck)) {
+    // Without an entry, an ACK may still complete a handshake answered with a SYN cookie.
+    if (!h.has(kSyn) && cookies_may_be_outstanding(now)) {
+      if (accept_queue_full()) {
+        // Like a handshake ACK for an entry: drop, the client retransmits (Linux does the same
+        // for a cookie ACK it has no room for).
+        ++ctx_.counters.ListenOverflows;
+        ++ctx_.counters.ListenDrops;
+        ctx_.trace_segment(now, TcpEventKind::kSegmentDropped, seg.tuple, h, seg.payload.size(),
+                           "accept queue full (cookie ACK)");
+        return {};
+      }
+      if (auto open = open_from_cookie(now, seg, our_mss)) return Outcome{open};
+    }
     send_reset_for(now, seg, "RST for ACK in LISTEN");
     return {};
   }
@@ -46,7 +59,12 @@ void Listener::on_new_syn(Instant now, const InboundSegment& seg, std::uint16_t 
                        "accept queue full");
     return;
   }
-  if (half_open_.size() >= ctx_.config.max_syn_backlog) {
+  const bool queue_full = half_open_.size() >= ctx_.config.max_syn_backlog;
+  if (ctx_.config.syncookies == 2 || (ctx_.config.syncookies == 1 && queue_full)) {
+    send_cookie_synack(now, seg, our_mss);
+    return;
+  }
+  if (queue_full) {
     ++ctx_.counters.TCPReqQFullDrop;
     ++ctx_.counters.ListenDrops;
     ctx_.trace_segment(now, TcpEventKind::kSegmentDropped, seg.tuple, seg.header, 0,
@@ -168,6 +186,86 @@ void Listener::send_synack(Instant now, const HalfOpenEntry& entry, bool retrans
   }
   if (retransmission) ++ctx_.counters.TCPSynRetrans;
   ctx_.send(now, entry.tuple, h, {}, "SYN-ACK", retransmission);
+}
+
+void Listener::send_cookie_synack(Instant now, const InboundSegment& seg, std::uint16_t our_mss) {
+  const std::uint8_t our_shift =
+      ctx_.config.window_scaling ? window_shift_for(options_.receive_buffer) : 0;
+  const HandshakeOptions offered = negotiate(ctx_.config, seg.header.options, our_shift);
+  TcpRepr h;
+  h.src_port = seg.tuple.local.port;
+  h.dst_port = seg.tuple.remote.port;
+  h.seq =
+      encode_syn_cookie(ctx_.secrets.cookie_key, seg.tuple, seg.header.seq, offered.peer_mss, now);
+  h.ack = seg.header.seq + 1;
+  h.flags = kSyn | kAck;
+  h.window = static_cast<std::uint16_t>(std::min<std::size_t>(options_.receive_buffer, 65535));
+  h.options.mss = our_mss;
+  // Without timestamps there is nowhere to keep window scale and SACK-permitted, so the SYN-ACK
+  // offers neither (as Linux's cookies do); with them the options ride in our TSval's low bits.
+  if (offered.timestamps) {
+    SynCookieOptions kept;
+    if (offered.window_scaling) kept.window_scale = offered.send_shift;
+    kept.sack_permitted = offered.sack_permitted;
+    kept.ecn = seg.header.has(kEce) && seg.header.has(kCwr);
+    const std::uint32_t tsval_now =
+        TcpContext::timestamp_clock(now) + ctx_.timestamp_offset(seg.tuple);
+    h.options.timestamps = TcpTimestamps{syn_cookie_tsval(tsval_now, kept), offered.ts_recent};
+    if (offered.window_scaling) h.options.window_scale = offered.receive_shift;
+    h.options.sack_permitted = offered.sack_permitted;
+  }
+  ++ctx_.counters.SyncookiesSent;
+  last_cookie_sent_ = now;
+  ctx_.send(now, seg.tuple, h, {}, "SYN-ACK with SYN cookie");
+}
+
+bool Listener::cookies_may_be_outstanding(Instant now) const {
+  if (ctx_.config.syncookies == 2) return true;
+  if (ctx_.config.syncookies != 1 || !last_cookie_sent_) return false;
+  // A cookie is valid until its slot is kSynCookieMaxAge periods old: at most one period more.
+  return now - *last_cookie_sent_ <= kSynCookiePeriod * (kSynCookieMaxAge + 1);
+}
+
+std::optional<PassiveOpen> Listener::open_from_cookie(Instant now, const InboundSegment& seg,
+                                                      std::uint16_t our_mss) {
+  const TcpRepr& h = seg.header;
+  const SeqNum cookie = h.ack - 1;
+  const SeqNum peer_isn = h.seq - 1;
+  const auto peer_mss = check_syn_cookie(ctx_.secrets.cookie_key, seg.tuple, peer_isn, cookie, now);
+  if (!peer_mss) {
+    ++ctx_.counters.SyncookiesFailed;
+    ctx_.trace_segment(now, TcpEventKind::kSegmentDropped, seg.tuple, h, seg.payload.size(),
+                       "invalid SYN cookie");
+    return std::nullopt;
+  }
+  ++ctx_.counters.SyncookiesRecv;
+  ++ctx_.counters.PassiveOpens;
+  PassiveOpen open;
+  open.tuple = seg.tuple;
+  open.iss = cookie;
+  open.irs = peer_isn;
+  open.options.peer_mss = *peer_mss;
+  // The SYN's options come back in the TSecr; an ACK without timestamps means the SYN had none.
+  if (h.options.timestamps && ctx_.config.timestamps) {
+    const SynCookieOptions kept = syn_cookie_options_from_tsecr(h.options.timestamps->echo);
+    open.options.timestamps = true;
+    open.options.ts_recent = h.options.timestamps->value;
+    if (kept.window_scale && ctx_.config.window_scaling) {
+      open.options.window_scaling = true;
+      open.options.send_shift = *kept.window_scale;
+      open.options.receive_shift = window_shift_for(options_.receive_buffer);
+    }
+    open.options.sack_permitted = kept.sack_permitted && ctx_.config.sack;
+    // kept.ecn: this stack does not negotiate ECN, so the bit is carried but not used.
+  }
+  open.our_mss = our_mss;
+  open.syn_time = now;
+  // The SYN's arrival time is not kept, so there is no handshake RTT sample (as if retransmitted).
+  open.synack_retransmitted = true;
+  open.socket_options = options_;
+  ctx_.trace_state(now, seg.tuple, TcpState::kListen, TcpState::kSynReceived,
+                   "ACK with a valid SYN cookie");
+  return open;
 }
 
 void Listener::send_reset_for(Instant now, const InboundSegment& seg, std::string_view reason) {

@@ -5,8 +5,10 @@
 // request_sock it is kept as a small HalfOpenEntry, not a full connection: a SYN costs the
 // server a few dozen bytes until the client proves it exists by completing the handshake.
 // The queue has its own limit (max_syn_backlog); the accept queue is bounded by the backlog
-// given to listen(). When either is full the SYN is dropped and counted, as Linux does without
-// SYN cookies.
+// given to listen(). When the accept queue is full the SYN is dropped and counted; when the SYN
+// queue is full (or always, config.syncookies 2) the SYN is answered with a SYN cookie and no
+// entry (RFC 4987 section 3.6, syn_cookie.hpp), so a flood of spoofed SYNs cannot use up memory
+// or shut out real clients.
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -19,6 +21,7 @@
 #include "synack/tcp/handshake_options.hpp"
 #include "synack/tcp/segment.hpp"
 #include "synack/tcp/socket_options.hpp"
+#include "synack/tcp/syn_cookie.hpp"
 
 namespace synack {
 
@@ -72,6 +75,14 @@ class Listener {
                   std::optional<SeqNum> isn_floor);
   Outcome on_segment_for_entry(Instant now, HalfOpenEntry& entry, const InboundSegment& seg);
   void send_synack(Instant now, const HalfOpenEntry& entry, bool retransmission);
+  void send_cookie_synack(Instant now, const InboundSegment& seg, std::uint16_t our_mss);
+  // Whether an ACK without a half-open entry should be checked as a cookie ACK: always in mode 2,
+  // in mode 1 only while cookies sent recently can still be valid (as Linux's
+  // tcp_synq_no_recent_overflow), so stray ACKs are not counted as failed cookies.
+  bool cookies_may_be_outstanding(Instant now) const;
+  // The connection a valid cookie ACK describes; nullopt (counted) when the cookie is invalid.
+  std::optional<PassiveOpen> open_from_cookie(Instant now, const InboundSegment& seg,
+                                              std::uint16_t our_mss);
   void send_reset_for(Instant now, const InboundSegment& seg, std::string_view reason);
   void schedule(const HalfOpenEntry& entry);
   void remove(const FourTuple& tuple, TcpState to, std::string_view reason, Instant now);
@@ -86,6 +97,7 @@ class Listener {
   using Deadline = std::pair<Instant, FourTuple>;
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
   std::deque<std::uint64_t> accept_queue_;
+  std::optional<Instant> last_cookie_sent_;
 };
 
 }  // namespace synack

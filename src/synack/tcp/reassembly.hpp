@@ -10,6 +10,7 @@
 #include <span>
 
 #include "synack/core/seq_num.hpp"
+#include "synack/tcp/seq_range_set.hpp"
 #include "synack/wire/tcp.hpp"
 
 namespace synack {
@@ -24,8 +25,8 @@ class ReassemblyRanges {
   // RCV.NXT reached `rcv_nxt`: returns where the in-order data now ends (>= rcv_nxt), dropping
   // the ranges that became in-order.
   SeqNum advance(SeqNum rcv_nxt);
-  bool empty() const { return count_ == 0; }
-  std::size_t size() const { return count_; }
+  bool empty() const { return ranges_.empty(); }
+  std::size_t size() const { return ranges_.size(); }
 
   // A FIN seen out of order: it counts once the data before it is complete.
   void set_fin(SeqNum fin_seq) { fin_ = fin_seq; }
@@ -37,8 +38,7 @@ class ReassemblyRanges {
   std::size_t sack_blocks(std::span<SackBlock> out) const;
 
  private:
-  std::array<SackBlock, kMaxRanges> ranges_{};  // sorted by left edge, disjoint, not adjacent
-  std::size_t count_ = 0;
+  SeqRangeSet<kMaxRanges> ranges_;
   SeqNum latest_;  // left edge of the most recently added segment
   std::optional<SeqNum> fin_;
 };

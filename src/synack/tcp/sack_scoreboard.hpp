@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "synack/core/seq_num.hpp"
+#include "synack/tcp/seq_range_set.hpp"
 #include "synack/wire/tcp.hpp"
 
 namespace synack {
@@ -22,9 +23,9 @@ class SackScoreboard {
   bool add(std::span<const SackBlock> blocks, SeqNum snd_una, SeqNum snd_max);
   // The cumulative ACK moved: forget what lies below it.
   void acknowledge(SeqNum snd_una);
-  void clear() { count_ = 0; }
+  void clear() { ranges_.clear(); }
 
-  bool empty() const { return count_ == 0; }
+  bool empty() const { return ranges_.empty(); }
   bool is_sacked(SeqNum s) const;
   // End of the highest SACKed range, if any.
   std::optional<SeqNum> highest() const;
@@ -38,10 +39,7 @@ class SackScoreboard {
   std::uint32_t unsacked_bytes(SeqNum from, SeqNum limit) const;
 
  private:
-  void insert(SeqNum left, SeqNum right);
-
-  std::array<SackBlock, kMaxRanges> ranges_{};  // sorted, disjoint
-  std::size_t count_ = 0;
+  SeqRangeSet<kMaxRanges> ranges_;
 };
 
 }  // namespace synack

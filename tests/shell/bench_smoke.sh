@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `synack bench` and the microbenchmarks run and report well-formed results. Each benchmark runs
+# briefly (--quick); speeds are never asserted, only that every measurement produced a positive
+# number and that each comparison has both its synack and its Linux side.
+set -euo pipefail
+: "${SYNACK_CLI:?path of the built synack binary}"
+: "${SYNACK_BINARY_DIR:?build directory}"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+for bench in throughput:2:yes connrate:1:yes rr:1:yes memory:8:no synflood:4:no; do
+  IFS=: read -r name rows with_linux <<<"$bench"
+  "$SYNACK_CLI" bench "$name" --quick >"$tmp/$name.txt" 2>&1 \
+    || { cat "$tmp/$name.txt" >&2; fail "synack bench $name --quick exited $?"; }
+  grep -q "^== $name" "$tmp/$name.txt" || fail "bench $name: no heading"
+  if [[ $with_linux == yes ]]; then
+    grep -q "linux   min/median/max" "$tmp/$name.txt" || fail "bench $name: no Linux result"
+    grep -q "ratio (median synack / linux)" "$tmp/$name.txt" || fail "bench $name: no ratio"
+  fi
+  "$SYNACK_CLI" bench "$name" --quick --json >"$tmp/$name.json" 2>"$tmp/$name.err" \
+    || { cat "$tmp/$name.err" >&2; fail "synack bench $name --quick --json exited $?"; }
+  python3 - "$tmp/$name.json" "$name" "$rows" "$with_linux" <<'PY' || fail "bench $name: bad JSON"
+import json, sys
+path, name, rows, with_linux = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "yes"
+doc = json.load(open(path))
+assert doc["benchmark"] == name, doc["benchmark"]
+assert len(doc["results"]) == rows, len(doc["results"])
+for r in doc["results"]:
+    s = r["synack"]
+    assert s["runs"] and all(v > 0 for v in s["runs"]), r
+    assert s["min"] <= s["median"] <= s["max"], r
+    if with_linux:
+        l = r["linux"]
+        assert len(l["runs"]) == len(s["runs"]) and all(v > 0 for v in l["runs"]), r
+        assert abs(r["ratio"] - s["median"] / l["median"]) < 1e-9 * r["ratio"], r
+    else:
+        assert r["linux"] is None and r["ratio"] is None, r
+PY
+done
+
+"$SYNACK_CLI" bench tap >"$tmp/tap.txt" 2>&1 || fail "synack bench tap exited $?"
+grep -q "not available: needs the TAP backend (issue 6)" "$tmp/tap.txt" \
+  || { cat "$tmp/tap.txt" >&2; fail "bench tap: no explanation"; }
+
+micro="$SYNACK_BINARY_DIR/bin/synack_microbench"
+if [[ -x $micro ]]; then
+  "$micro" --benchmark_min_time=0.001 >"$tmp/micro.txt" 2>&1 \
+    || { cat "$tmp/micro.txt" >&2; fail "synack_microbench exited $?"; }
+  for family in BM_InternetChecksum/1500 BM_TcpParse BM_TcpEmit BM_ReassemblyInsert \
+    BM_DeadlineHeapPushPop BM_ConnectionLookupHit/100000; do
+    grep -q "^$family" "$tmp/micro.txt" || fail "synack_microbench: no $family"
+  done
+fi
+
+echo "bench_smoke: ok"
