@@ -1,6 +1,7 @@
 // RFC 6528 initial sequence numbers: a 4 microsecond clock plus a keyed hash of the 4-tuple.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <set>
 
 #include "synack/tcp/isn.hpp"
@@ -56,6 +57,54 @@ TEST(Isn, DifferentTuplesGiveUnrelatedIsns) {
 
 TEST(Isn, RandomSecretKeysDiffer) {
   EXPECT_NE(random_secret_key(), random_secret_key());
+}
+
+}  // namespace
+}  // namespace synack
+
+namespace synack {
+namespace {
+
+// An off-path attacker opens connections of its own to the server, at known times, and sees
+// their ISNs. From them it learns the clock M exactly (RFC 6528's M is public), but F of another
+// 4-tuple is keyed: its best guess for the victim's ISN is off by an amount that is uniformly
+// spread over the whole 32-bit space. Checked with a chi-square test over 64 buckets.
+TEST(Isn, AnAttackersOwnIsnsDoNotPredictAnotherTuples) {
+  const IsnGenerator server(key(42));
+  const auto attacker_tuple = [](std::uint16_t port) {
+    return FourTuple{Endpoint{IpAddress::v4(Ipv4Address{{198, 18, 0, 2}}), 80},
+                     Endpoint{IpAddress::v4(Ipv4Address{{198, 18, 9, 9}}), port}};
+  };
+  const auto victim_tuple = [](std::uint16_t port) {
+    return FourTuple{Endpoint{IpAddress::v4(Ipv4Address{{198, 18, 0, 2}}), 80},
+                     Endpoint{IpAddress::v4(Ipv4Address{{198, 18, 7, 7}}), port}};
+  };
+  constexpr int kSamples = 6400;
+  constexpr int kBuckets = 64;
+  std::array<int, kBuckets> histogram{};
+  int exact_hits = 0;
+  for (int i = 0; i < kSamples; ++i) {
+    const Instant t = from_micros(1'000'000 + 1000 * i);
+    // The attacker's observation just before, on its own connection, and the best predictor it
+    // has: same offset, clock advanced.
+    const Instant seen_at = t - microseconds(400);
+    const SeqNum seen =
+        server.generate(seen_at, attacker_tuple(static_cast<std::uint16_t>(40000 + i % 1000)));
+    const SeqNum guess = seen + 100;  // 400 us of the 4 us clock
+    const SeqNum actual =
+        server.generate(t, victim_tuple(static_cast<std::uint16_t>(50000 + i % 997)));
+    const std::uint32_t error = actual.raw() - guess.raw();
+    if (error == 0) ++exact_hits;
+    ++histogram[error >> 26];
+  }
+  EXPECT_EQ(exact_hits, 0);
+  double chi_square = 0;
+  const double expected = static_cast<double>(kSamples) / kBuckets;
+  for (const int observed : histogram) {
+    chi_square += (observed - expected) * (observed - expected) / expected;
+  }
+  // 63 degrees of freedom: the 99.9th percentile is 103.4.
+  EXPECT_LT(chi_square, 103.4);
 }
 
 }  // namespace
