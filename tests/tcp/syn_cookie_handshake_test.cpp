@@ -234,7 +234,10 @@ TEST(SynCookieHandshake, RealClientsTransferThroughACookieConnection) {
   TcpPairOptions o;
   o.server_tcp.syncookies = 2;
   TcpPair p(o);
-  const auto [client, server] = p.open();
+  // Plain variables, not a structured binding: the lambdas below capture them (clang 14).
+  const auto opened = p.open();
+  const SocketId client = opened.first;
+  const SocketId server = opened.second;
   EXPECT_EQ(p.server.tcp().counters().SyncookiesRecv, 1u);
   const TcpConnection* sc = p.server.tcp().connection(server);
   ASSERT_NE(sc, nullptr);

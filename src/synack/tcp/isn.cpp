@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -16,9 +17,12 @@ SecretKey random_secret_key() {
   return key;
 }
 
-std::uint64_t keyed_tuple_hash(const SecretKey& key, const FourTuple& tuple, std::uint32_t extra) {
-  // Serialise the tuple in a fixed layout: family, both addresses (16 bytes each), both ports.
-  std::uint8_t message[1 + 16 + 16 + 2 + 2 + 4];
+std::uint64_t keyed_tuple_hash(const SecretKey& key, const FourTuple& tuple,
+                               std::span<const std::uint8_t> extra) {
+  // Serialise the tuple in a fixed layout: family, both addresses (16 bytes each), both ports;
+  // then the caller's extra bytes.
+  constexpr std::size_t kMaxExtra = 16;
+  std::uint8_t message[1 + 16 + 16 + 2 + 2 + kMaxExtra];
   std::size_t n = 0;
   message[n++] = static_cast<std::uint8_t>(tuple.local.address.family);
   std::memcpy(message + n, tuple.local.address.bytes.data(), 16);
@@ -29,12 +33,21 @@ std::uint64_t keyed_tuple_hash(const SecretKey& key, const FourTuple& tuple, std
   message[n++] = static_cast<std::uint8_t>(tuple.local.port);
   message[n++] = static_cast<std::uint8_t>(tuple.remote.port >> 8);
   message[n++] = static_cast<std::uint8_t>(tuple.remote.port);
-  for (int i = 3; i >= 0; --i) message[n++] = static_cast<std::uint8_t>(extra >> (8 * i));
+  const std::size_t extra_length = std::min(extra.size(), kMaxExtra);
+  std::memcpy(message + n, extra.data(), extra_length);
+  n += extra_length;
   std::uint8_t out[crypto_shorthash_siphash24_BYTES];
   crypto_shorthash_siphash24(out, message, n, key.data());
   std::uint64_t h = 0;
   for (int i = 7; i >= 0; --i) h = (h << 8) | out[i];
   return h;
+}
+
+std::uint64_t keyed_tuple_hash(const SecretKey& key, const FourTuple& tuple, std::uint32_t extra) {
+  const std::uint8_t bytes[4] = {
+      static_cast<std::uint8_t>(extra >> 24), static_cast<std::uint8_t>(extra >> 16),
+      static_cast<std::uint8_t>(extra >> 8), static_cast<std::uint8_t>(extra)};
+  return keyed_tuple_hash(key, tuple, std::span<const std::uint8_t>{bytes});
 }
 
 std::uint32_t IsnGenerator::hash_component(const FourTuple& tuple) const {

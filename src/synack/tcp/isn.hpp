@@ -5,6 +5,7 @@
 // keyed hash makes an off-path attacker unable to guess another 4-tuple's ISN.
 #include <array>
 #include <cstdint>
+#include <span>
 
 #include "synack/core/seq_num.hpp"
 #include "synack/core/time.hpp"
@@ -21,6 +22,9 @@ SecretKey random_secret_key();
 // cookies and timestamp offsets with their own keys.
 std::uint64_t keyed_tuple_hash(const SecretKey& key, const FourTuple& tuple,
                                std::uint32_t extra = 0);
+// The same over the 4-tuple followed by `extra` (at most 16 bytes), for MACs over more fields.
+std::uint64_t keyed_tuple_hash(const SecretKey& key, const FourTuple& tuple,
+                               std::span<const std::uint8_t> extra);
 
 class IsnGenerator {
  public:

@@ -28,27 +28,13 @@ void put32(std::uint8_t* p, std::uint32_t v) {
 // SipHash-2-4 over (4-tuple, peer ISN, slot, MSS index), truncated to the MAC's 27 bits.
 std::uint32_t cookie_mac(const SecretKey& key, const FourTuple& tuple, SeqNum peer_isn,
                          std::uint32_t slot, std::uint32_t mss_index) {
-  std::uint8_t message[1 + 16 + 16 + 2 + 2 + 4 + 4 + 1];
-  std::size_t n = 0;
-  message[n++] = static_cast<std::uint8_t>(tuple.local.address.family);
-  std::memcpy(message + n, tuple.local.address.bytes.data(), 16);
-  n += 16;
-  std::memcpy(message + n, tuple.remote.address.bytes.data(), 16);
-  n += 16;
-  message[n++] = static_cast<std::uint8_t>(tuple.local.port >> 8);
-  message[n++] = static_cast<std::uint8_t>(tuple.local.port);
-  message[n++] = static_cast<std::uint8_t>(tuple.remote.port >> 8);
-  message[n++] = static_cast<std::uint8_t>(tuple.remote.port);
-  put32(message + n, peer_isn.raw());
-  n += 4;
-  put32(message + n, slot);
-  n += 4;
-  message[n++] = static_cast<std::uint8_t>(mss_index);
-  std::uint8_t out[crypto_shorthash_siphash24_BYTES];
-  crypto_shorthash_siphash24(out, message, n, key.data());
-  std::uint32_t mac = 0;
-  for (int i = 3; i >= 0; --i) mac = (mac << 8) | out[i];
-  return mac >> kMacShift;
+  std::uint8_t extra[4 + 4 + 1];
+  put32(extra, peer_isn.raw());
+  put32(extra + 4, slot);
+  extra[8] = static_cast<std::uint8_t>(mss_index);
+  const auto h = static_cast<std::uint32_t>(
+      keyed_tuple_hash(key, tuple, std::span<const std::uint8_t>{extra}));
+  return h >> kMacShift;
 }
 
 }  // namespace
