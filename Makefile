@@ -31,8 +31,9 @@ fuzz-build: deps
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSYNACK_FUZZ=ON -DSYNACK_TESTS=OFF
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 
-fuzz: fuzz-build
-	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/run-fuzzers.sh $(FUZZ_BUILD)
+fuzz: fuzz-build $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target synack_cli
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SYNACK_CLI=$(BUILD)/bin/synack bash scripts/run-fuzzers.sh $(FUZZ_BUILD)
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

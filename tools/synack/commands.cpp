@@ -10,6 +10,9 @@ void register_commands(CLI::App& app) {
   register_scenario(app);
   register_trace(app);
   register_bench(app);
+  register_serve(app);
+  register_connect(app);
+  register_get(app);
 }
 
 int exit_code() {

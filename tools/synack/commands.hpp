@@ -14,5 +14,8 @@ void register_demo(CLI::App& app);
 void register_scenario(CLI::App& app);
 void register_trace(CLI::App& app);
 void register_bench(CLI::App& app);
+void register_serve(CLI::App& app);
+void register_connect(CLI::App& app);
+void register_get(CLI::App& app);
 
 }  // namespace synack::cli

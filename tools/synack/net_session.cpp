@@ -1,0 +1,286 @@
+#include "net_session.hpp"
+
+#include <signal.h>
+#include <sodium.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <sys/epoll.h>
+
+namespace synack::cli {
+namespace {
+
+Unexpected<std::string> fail(std::string message) {
+  return Unexpected<std::string>{std::move(message)};
+}
+
+MacAddress random_local_mac() {
+  MacAddress mac;
+  randombytes_buf(mac.octets.data(), mac.octets.size());
+  // Locally administered (bit 1), unicast (bit 0 clear): IEEE 802 section 8.2.
+  mac.octets[0] = static_cast<std::uint8_t>((mac.octets[0] & 0xfc) | 0x02);
+  return mac;
+}
+
+std::optional<MacAddress> parse_mac(const std::string& text) {
+  MacAddress mac;
+  unsigned v[6];
+  char tail;
+  if (std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                  &tail) != 6) {
+    return std::nullopt;
+  }
+  for (int i = 0; i < 6; ++i) {
+    if (v[i] > 0xff) return std::nullopt;
+    mac.octets[i] = static_cast<std::uint8_t>(v[i]);
+  }
+  return mac;
+}
+
+// "10ms", "2s", "500us" or a bare number of milliseconds.
+std::optional<Duration> parse_duration(std::string_view text) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || value < 0) return std::nullopt;
+  const std::string_view unit{end, static_cast<std::size_t>(text.data() + text.size() - end)};
+  double scale = 1000;  // milliseconds
+  if (unit == "us")
+    scale = 1;
+  else if (unit == "s")
+    scale = 1e6;
+  else if (unit != "ms" && !unit.empty())
+    return std::nullopt;
+  return microseconds(static_cast<std::int64_t>(value * scale));
+}
+
+std::optional<double> parse_probability(std::string_view text) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  std::string_view rest{end, static_cast<std::size_t>(text.data() + text.size() - end)};
+  if (ec != std::errc{}) return std::nullopt;
+  if (rest == "%")
+    value /= 100;
+  else if (!rest.empty())
+    return std::nullopt;
+  if (value < 0 || value > 1) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+void add_device_options(CLI::App& cmd, DeviceOptions& o) {
+  cmd.add_option("--dev", o.dev, "TAP (or with --tun, TUN) device to attach to")->required();
+  cmd.add_flag("--tun", o.tun, "The device is a TUN device (IP packets, no Ethernet, no ARP)");
+  cmd.add_option("--ip", o.address, "This stack's address and prefix, e.g. 198.18.0.2/24")
+      ->required();
+  cmd.add_option("--gateway", o.gateway, "Next hop for destinations outside the prefix");
+  cmd.add_option("--mac", o.mac, "Ethernet address (default: random, locally administered)");
+  cmd.add_option("--mtu", o.mtu, "Largest IP packet (default: the device's MTU)");
+  cmd.add_option("--pcap", o.pcap, "Capture the device's traffic to this pcap file");
+  cmd.add_option("--events", o.events, "Write every TCP event as a JSON line to this file");
+  cmd.add_option("--impair", o.impair,
+                 "Impair both directions inside synack, where tc netem is missing: "
+                 "loss=5%,delay=10ms,jitter=5ms,reorder=10%,reorder-delay=20ms,duplicate=1%");
+  cmd.add_option("--impair-seed", o.impair_seed, "Seed for --impair's random fates");
+  cmd.add_flag("--stats", o.stats, "Print TCP, IP and device counters on exit");
+}
+
+Expected<std::pair<Ipv4Address, std::uint8_t>, std::string> parse_cidr(const std::string& text) {
+  const auto slash = text.find('/');
+  const auto address = Ipv4Address::parse(text.substr(0, slash));
+  if (!address) return fail(fmt::format("not an IPv4 address: {}", text));
+  if (slash == std::string::npos) return std::pair{*address, std::uint8_t{24}};
+  unsigned prefix = 0;
+  const std::string p = text.substr(slash + 1);
+  const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), prefix);
+  if (ec != std::errc{} || end != p.data() + p.size() || prefix > 32) {
+    return fail(fmt::format("bad prefix length in {}", text));
+  }
+  return std::pair{*address, static_cast<std::uint8_t>(prefix)};
+}
+
+Expected<Endpoint, std::string> parse_endpoint(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) return fail(fmt::format("expected HOST:PORT: {}", text));
+  const auto address = Ipv4Address::parse(text.substr(0, colon));
+  if (!address) return fail(fmt::format("not an IPv4 address: {}", text.substr(0, colon)));
+  unsigned port = 0;
+  const std::string p = text.substr(colon + 1);
+  const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+  if (ec != std::errc{} || end != p.data() + p.size() || port == 0 || port > 65535) {
+    return fail(fmt::format("bad port: {}", p));
+  }
+  return Endpoint{IpAddress::v4(*address), static_cast<std::uint16_t>(port)};
+}
+
+Expected<sim::Impairments, std::string> parse_impairments(const std::string& text) {
+  sim::Impairments imp;
+  imp.mtu = 0;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos) return fail(fmt::format("expected KEY=VALUE: {}", item));
+    const std::string_view key = item.substr(0, eq);
+    const std::string_view value = item.substr(eq + 1);
+    bool ok = true;
+    if (key == "loss" || key == "reorder" || key == "duplicate" || key == "corrupt") {
+      const auto p = parse_probability(value);
+      ok = p.has_value();
+      if (ok) {
+        (key == "loss"        ? imp.loss
+         : key == "reorder"   ? imp.reorder
+         : key == "duplicate" ? imp.duplicate
+                              : imp.corrupt) = *p;
+      }
+    } else if (key == "delay" || key == "jitter" || key == "reorder-delay") {
+      const auto d = parse_duration(value);
+      ok = d.has_value();
+      if (ok) (key == "delay" ? imp.delay : key == "jitter" ? imp.jitter : imp.reorder_delay) = *d;
+    } else {
+      return fail(fmt::format("unknown impairment: {}", key));
+    }
+    if (!ok) return fail(fmt::format("bad value for {}: {}", key, value));
+  }
+  if (imp.reorder > 0 && imp.reorder_delay == Duration{0}) imp.reorder_delay = imp.delay;
+  return imp;
+}
+
+std::string errno_text(int error) {
+  return std::strerror(error);
+}
+
+Expected<std::unique_ptr<NetSession>, std::string> NetSession::open(const DeviceOptions& options) {
+  if (sodium_init() < 0) return fail(std::string{"libsodium failed to initialise"});
+  auto device = TunTapDevice::open(options.dev, options.tun ? DeviceKind::kTun : DeviceKind::kTap);
+  if (!device) return fail(device.error());
+  std::unique_ptr<NetSession> session{new NetSession(options, std::move(*device))};
+  if (auto error = session->start()) return fail(*error);
+  return session;
+}
+
+NetSession::NetSession(const DeviceOptions& options, TunTapDevice device)
+    : options_(options), device_(std::move(device)) {}
+
+NetSession::~NetSession() {
+  if (events_) std::fclose(events_);
+  if (signal_fd_ >= 0) ::close(signal_fd_);
+}
+
+std::optional<std::string> NetSession::start() {
+  const auto cidr = parse_cidr(options_.address);
+  if (!cidr) return cidr.error();
+  address_ = cidr->first;
+  InterfaceConfig iface;
+  iface.address = cidr->first;
+  iface.prefix_length = cidr->second;
+  iface.ethernet = !options_.tun;
+  iface.mtu = options_.mtu != 0 ? options_.mtu : device_.mtu();
+  if (!options_.gateway.empty()) {
+    iface.gateway = Ipv4Address::parse(options_.gateway);
+    if (!iface.gateway) return fmt::format("not an IPv4 address: {}", options_.gateway);
+  }
+  if (!options_.mac.empty()) {
+    const auto mac = parse_mac(options_.mac);
+    if (!mac) return fmt::format("not an Ethernet address: {}", options_.mac);
+    iface.mac = *mac;
+  } else {
+    iface.mac = random_local_mac();
+  }
+  stack_.add_interface(iface);
+
+  if (!options_.events.empty()) {
+    events_ = std::fopen(options_.events.c_str(), "w");
+    if (!events_) return fmt::format("{}: {}", options_.events, std::strerror(errno));
+    tcp().set_event_callback([this](const TcpEvent& e) {
+      std::fprintf(events_, "%s\n", e.to_json().c_str());
+      std::fflush(events_);
+    });
+  }
+
+  NetworkNode* node = &stack_;
+  if (!options_.impair.empty()) {
+    const auto imp = parse_impairments(options_.impair);
+    if (!imp) return imp.error();
+    impaired_ = std::make_unique<sim::ImpairedNode>(stack_, *imp, *imp, options_.impair_seed);
+    node = impaired_.get();
+  }
+  node_ = std::make_unique<WithApplicationDeadline>(*node);
+  driver_ = std::make_unique<DeviceDriver>(loop_, *node_, device_.fd());
+  if (!options_.pcap.empty() &&
+      !driver_->capture_to(options_.pcap,
+                           options_.tun ? PcapLinkType::raw_ip : PcapLinkType::ethernet)) {
+    return fmt::format("cannot write capture {}", options_.pcap);
+  }
+
+  // SIGINT and SIGTERM end the loop cleanly (the capture is flushed, counters printed).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigprocmask(SIG_BLOCK, &signals, nullptr);
+  signal_fd_ = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signal_fd_ < 0) return fmt::format("signalfd: {}", std::strerror(errno));
+  loop_.watch(signal_fd_, EPOLLIN, [this](std::uint32_t) {
+    signalfd_siginfo info;
+    while (::read(signal_fd_, &info, sizeof info) == sizeof info) {
+    }
+    stopped_by_signal_ = true;
+    loop_.stop();
+  });
+  return std::nullopt;
+}
+
+void NetSession::set_application(std::function<void(Instant)> app,
+                                 std::function<Instant()> app_deadline) {
+  node_->app_deadline = std::move(app_deadline);
+  driver_->set_after_step(std::move(app));
+}
+
+bool NetSession::run() {
+  driver_->kick();
+  loop_.run();
+  return stopped_by_signal_;
+}
+
+void NetSession::print_stats(std::FILE* out) const {
+  if (!options_.stats) return;
+  const auto& d = driver_->stats();
+  std::fprintf(
+      out, "device %s: %llu frames in (%llu bytes), %llu out (%llu bytes), %llu write errors\n",
+      device_.name().c_str(), static_cast<unsigned long long>(d.frames_in),
+      static_cast<unsigned long long>(d.bytes_in), static_cast<unsigned long long>(d.frames_out),
+      static_cast<unsigned long long>(d.bytes_out),
+      static_cast<unsigned long long>(d.write_errors));
+  if (impaired_) {
+    const auto& in = impaired_->inbound_stats();
+    const auto& o = impaired_->outbound_stats();
+    std::fprintf(
+        out, "impaired: inbound %llu lost, %llu reordered; outbound %llu lost, %llu reordered\n",
+        static_cast<unsigned long long>(in.frames_lost),
+        static_cast<unsigned long long>(in.frames_reordered),
+        static_cast<unsigned long long>(o.frames_lost),
+        static_cast<unsigned long long>(o.frames_reordered));
+  }
+  stack_.tcp().counters().for_each([out](std::string_view name, std::uint64_t value) {
+    if (value != 0) {
+      std::fprintf(out, "Tcp %.*s %llu\n", static_cast<int>(name.size()), name.data(),
+                   static_cast<unsigned long long>(value));
+    }
+  });
+  stack_.host().counters().for_each([out](std::string_view name, std::uint64_t value) {
+    if (value != 0) {
+      std::fprintf(out, "Ip %.*s %llu\n", static_cast<int>(name.size()), name.data(),
+                   static_cast<unsigned long long>(value));
+    }
+  });
+}
+
+}  // namespace synack::cli
