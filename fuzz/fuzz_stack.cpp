@@ -183,7 +183,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     peer.clear();
     // Every table within its limit, whatever arrived.
     if (tcp.connection_count() > config.max_connections) std::abort();
-    if (tcp.listener(*l)->half_open_count() > config.max_syn_backlog) std::abort();
+    if (tcp.listener(*l)->half_open_count() > Listener::max_half_open(config)) std::abort();
     if (tcp.time_wait().size() > config.max_time_wait) std::abort();
   }
   // Let every timer run out: retransmissions, TIME_WAIT, SYN-ACK retries.

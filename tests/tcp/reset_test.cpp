@@ -19,6 +19,7 @@ const SeqNum kPeerIsn{1000};
 struct Established {
   SocketId socket = 0;
   SeqNum server_isn;
+  SocketId listener = 0;
 };
 
 // Peer SYN, server SYN-ACK, peer ACK; the server accepts. Afterwards the peer's next sequence
@@ -34,7 +35,7 @@ Established establish(RawPair& p, const TcpConfig& = {}) {
   auto s = p.server.tcp().accept(*listener);
   EXPECT_TRUE(s);
   p.peer.clear();
-  return {s ? *s : 0, server_isn};
+  return {s ? *s : 0, server_isn, listener ? *listener : 0};
 }
 
 TcpRepr peer(SeqNum seq, SeqNum ack, std::uint8_t flags) {
@@ -155,6 +156,7 @@ TEST(Reset, ExactResetInClosingAndLastAckEndsTheClose) {
 struct TimeWaitSetup {
   FourTuple tuple;
   SeqNum server_isn;
+  SocketId listener = 0;
 };
 
 TimeWaitSetup into_time_wait(RawPair& p) {
@@ -166,7 +168,7 @@ TimeWaitSetup into_time_wait(RawPair& p) {
   p.sim.run_for(milliseconds(50));
   EXPECT_EQ(p.server.tcp().state_of(tuple), TcpState::kTimeWait);
   p.peer.clear();
-  return {tuple, e.server_isn};
+  return {tuple, e.server_isn, e.listener};
 }
 
 TEST(Reset, ResetInTimeWaitIsIgnoredPerRfc1337) {
@@ -207,6 +209,46 @@ TEST(Reset, OldSynInTimeWaitIsAckedButANewerOneReopens) {
   EXPECT_GT(synack.header.seq, tw.server_isn + 2);  // above the old incarnation's numbers
   EXPECT_EQ(p.server.tcp().state_of(tw.tuple), TcpState::kSynReceived);
   EXPECT_EQ(p.server.tcp().counters().TWRecycled, 1u);
+}
+
+// A cookie ISN cannot be kept above the old incarnation's sequence space, so a SYN reusing a
+// TIME_WAIT 4-tuple never gets one (Linux does the same): it gets a half-open entry with the
+// RFC 6191 floor even with cookies always on, and even when the SYN queue is full.
+TEST(Reset, SynReusingTimeWaitGetsARealEntryNotACookie) {
+  for (const bool queue_full : {false, true}) {
+    SCOPED_TRACE(queue_full ? "SYN queue full, cookies mode 1" : "cookies mode 2");
+    TcpConfig config;
+    config.syncookies = queue_full ? 1 : 2;
+    config.max_syn_backlog = queue_full ? 1 : 2048;
+    RawPair p(config);
+    const auto tw = into_time_wait(p);
+    if (queue_full) {
+      // Another client fills the one-entry SYN queue.
+      TcpRepr other = peer(SeqNum{777}, SeqNum{0}, kSyn);
+      other.src_port = kPeerPort + 1;
+      p.send(other);
+      ASSERT_TRUE(p.run_until_received(1));
+      ASSERT_EQ(p.server.tcp().listener(tw.listener)->half_open_count(), 1u);
+      p.peer.clear();
+    }
+    const auto cookies_before = p.server.tcp().counters().SyncookiesSent;
+    p.send(peer(kPeerIsn + 100'000, SeqNum{0}, kSyn));
+    ASSERT_TRUE(p.run_until_received(1));
+    const RawSegment& synack = p.peer.received()[0];
+    EXPECT_EQ(synack.header.flags, kSyn | kAck);
+    EXPECT_TRUE(synack.header.seq > tw.server_isn + 2);
+    EXPECT_EQ(p.server.tcp().counters().SyncookiesSent, cookies_before);
+    EXPECT_EQ(p.server.tcp().state_of(tw.tuple), TcpState::kSynReceived);
+    EXPECT_EQ(p.server.tcp().listener(tw.listener)->half_open_count(), queue_full ? 2u : 1u);
+    // A fresh 4-tuple still gets a cookie, and nothing else is admitted above the limit.
+    p.peer.clear();
+    TcpRepr fresh = peer(SeqNum{999}, SeqNum{0}, kSyn);
+    fresh.src_port = kPeerPort + 2;
+    p.send(fresh);
+    ASSERT_TRUE(p.run_until_received(1));
+    EXPECT_EQ(p.server.tcp().counters().SyncookiesSent, cookies_before + 1);
+    EXPECT_EQ(p.server.tcp().listener(tw.listener)->half_open_count(), queue_full ? 2u : 1u);
+  }
 }
 
 TEST(Reset, SegmentToNoConnectionWithAckGetsResetAtItsAckNumber) {

@@ -59,8 +59,17 @@ void Listener::on_new_syn(Instant now, const InboundSegment& seg, std::uint16_t 
                        "accept queue full");
     return;
   }
-  const bool queue_full = half_open_.size() >= ctx_.config.max_syn_backlog;
-  if (ctx_.config.syncookies == 2 || (ctx_.config.syncookies == 1 && queue_full)) {
+  // A SYN reusing a TIME_WAIT 4-tuple (RFC 6191) needs an ISN above the old incarnation's
+  // sequence space, which a cookie cannot promise (its high bits are a time slot). Like Linux
+  // ("TW buckets are converted to open requests without limitations, they conserve resources
+  // and peer is evidently real one"), it gets a real half-open entry, never a cookie, and may use
+  // a small reserve above the SYN-queue limit. The reserve is bounded, so memory stays bounded.
+  const bool reuses_time_wait = isn_floor.has_value();
+  const std::size_t limit =
+      ctx_.config.max_syn_backlog + (reuses_time_wait ? time_wait_reuse_reserve(ctx_.config) : 0);
+  const bool queue_full = half_open_.size() >= limit;
+  if (!reuses_time_wait &&
+      (ctx_.config.syncookies == 2 || (ctx_.config.syncookies == 1 && queue_full))) {
     send_cookie_synack(now, seg, our_mss);
     return;
   }

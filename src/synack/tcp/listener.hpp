@@ -66,6 +66,14 @@ class Listener {
   const std::deque<std::uint64_t>& accept_queue() const { return accept_queue_; }
 
   std::size_t half_open_count() const { return half_open_.size(); }
+  // Half-open entries a listener may hold: the SYN-queue limit plus the reserve for SYNs that
+  // reuse a TIME_WAIT 4-tuple (they never get a cookie, see on_new_syn).
+  static std::size_t time_wait_reuse_reserve(const TcpConfig& config) {
+    return config.max_syn_backlog / 8 + 1;
+  }
+  static std::size_t max_half_open(const TcpConfig& config) {
+    return config.max_syn_backlog + time_wait_reuse_reserve(config);
+  }
   const HalfOpenEntry* find_half_open(const FourTuple& tuple) const;
   // Drops every half-open entry (the listener is closing).
   void clear_half_open(Instant now);
