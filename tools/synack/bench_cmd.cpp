@@ -248,7 +248,9 @@ Report run_synflood(const BenchOptions& o) {
         "synack: raw IP frames handed to Stack::receive_frame; linux: Ethernet frames written "
         "one per write(2) into a TAP device in a private network namespace, listener never "
         "accepting; CPU = the writing thread's (the kernel receives and answers inside the "
-        "write), SYN-ACKs read back outside the timed spans and matched to their SYNs");
+        "write), SYN-ACKs read back outside the timed spans and matched to their SYNs; with "
+        "cookies off the kernel also retransmits queued SYN-ACKs from timers (1 s, 3 s, ...), "
+        "which adds frames read back and device drops");
   }
   return r;
 }
