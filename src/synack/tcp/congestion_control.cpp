@@ -27,16 +27,6 @@ void CongestionControl::on_retransmission_timeout(std::uint32_t flight) {
   cwnd_ = mss_;  // the loss window, one segment
 }
 
-void CongestionControl::save_for_undo() {
-  prior_cwnd_ = cwnd_;
-  prior_ssthresh_ = ssthresh_;
-}
-
-void CongestionControl::undo() {
-  cwnd_ = std::max(cwnd_, prior_cwnd_);
-  ssthresh_ = std::max(ssthresh_, prior_ssthresh_);
-}
-
 // ---------------------------------------------------------------- NewReno
 
 void NewReno::on_ack(Instant, std::uint32_t acked, std::uint32_t, std::optional<Duration>) {
@@ -84,23 +74,6 @@ void Cubic::on_retransmission_timeout(std::uint32_t) {
   cwnd_ = mss_;
   carry_ = 0;
   epoch_.reset();
-}
-
-void Cubic::save_for_undo() {
-  CongestionControl::save_for_undo();
-  prior_w_max_ = w_max_;
-  prior_k_ = k_;
-  prior_epoch_ = epoch_;
-}
-
-void Cubic::undo() {
-  // The reduction never should have happened: the curve goes on from where it was.
-  CongestionControl::undo();
-  w_max_ = prior_w_max_;
-  k_ = prior_k_;
-  epoch_ = prior_epoch_;
-  carry_ = 0;
-  w_est_ = static_cast<double>(cwnd_) / mss_;
 }
 
 void Cubic::on_ack(Instant now, std::uint32_t acked, std::uint32_t, std::optional<Duration> srtt) {

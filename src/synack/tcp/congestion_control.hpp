@@ -32,11 +32,6 @@ class CongestionControl {
   virtual void on_recovery_end() { cwnd_ = ssthresh_; }
   // The retransmission timer expired (RFC 5681 section 3.1 equations 4 and 5).
   virtual void on_retransmission_timeout(std::uint32_t flight);
-  // Called before a reduction the connection may later find spurious: remembers the state to
-  // go back to. undo() restores it (RFC 4015 section 3, like Linux's prior_cwnd and
-  // prior_ssthresh: a window that grew since is kept).
-  virtual void save_for_undo();
-  virtual void undo();
 
   std::uint32_t cwnd() const { return cwnd_; }
   std::uint32_t ssthresh() const { return ssthresh_; }
@@ -52,8 +47,6 @@ class CongestionControl {
   std::uint32_t mss_;
   std::uint32_t cwnd_;
   std::uint32_t ssthresh_ = 0xffffffff;
-  std::uint32_t prior_cwnd_ = 0;
-  std::uint32_t prior_ssthresh_ = 0;
 };
 
 // RFC 5681 congestion avoidance and RFC 6582 (NewReno) reductions.
@@ -79,8 +72,6 @@ class Cubic final : public CongestionControl {
               std::optional<Duration> srtt) override;
   void on_congestion_event(Instant now, std::uint32_t flight) override;
   void on_retransmission_timeout(std::uint32_t flight) override;
-  void save_for_undo() override;
-  void undo() override;
 
   static constexpr double kBeta = 0.7;  // RFC 9438 section 4.6
   static constexpr double kC = 0.4;     // RFC 9438 section 5
@@ -96,10 +87,6 @@ class Cubic final : public CongestionControl {
   double w_est_ = 0;  // Reno-friendly estimate, segments
   double carry_ = 0;  // fraction of a segment of growth not yet in cwnd_
   std::optional<Instant> epoch_;
-  // The curve before the last reduction, for undo().
-  double prior_w_max_ = 0;
-  double prior_k_ = 0;
-  std::optional<Instant> prior_epoch_;
 };
 
 std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm a,

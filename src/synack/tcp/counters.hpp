@@ -48,8 +48,6 @@ namespace synack {
   X(TCPFastRetrans)         /* retransmissions in loss recovery (not by the timer) */           \
   X(TCPSackRecovery)        /* loss recoveries driven by SACK (RFC 6675) */                     \
   X(TCPRenoRecovery)        /* loss recoveries without SACK (RFC 6582) */                       \
-  X(TCPFullUndo)            /* recoveries found spurious and undone (RFC 3522, RFC 4015) */     \
-  X(TCPSACKReorder)         /* reordering seen, which raised the duplicate threshold */         \
   X(TCPWinProbe)            /* zero-window probes sent */                                       \
   X(TCPKeepAlive)           /* keepalive probes sent */                                         \
   X(TCPAbortOnKeepalive)    /* connections aborted because keepalive probes went unanswered */
