@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config g++ clang-14 libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsodium-dev libpcap-dev libcli11-dev libfmt-dev nlohmann-json3-dev
-  tshark tcpdump librsvg2-bin libxml2-utils iproute2 curl python3
+  tshark tcpdump librsvg2-bin libxml2-utils iproute2 iputils-ping curl python3
 )
 
 missing=()

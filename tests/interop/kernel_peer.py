@@ -3,6 +3,7 @@
 kernel's own sockets, each checking what it receives and exiting non-zero on any mismatch."""
 import hashlib
 import os
+import selectors
 import socket
 import sys
 
@@ -23,13 +24,10 @@ def echo_client(host, port, nbytes):
     payload = os.urandom(int(nbytes))
     received = bytearray()
     with socket.create_connection((host, int(port)), timeout=60) as s:
-        s.setblocking(True)
         view = memoryview(payload)
-        s.settimeout(60)
         # Interleave sending and receiving so neither side's buffers fill up.
         s.setblocking(False)
         sent = 0
-        import selectors
         sel = selectors.DefaultSelector()
         sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE)
         shut = False
