@@ -251,3 +251,34 @@ TEST(TcpFlags, ToString) {
 
 }  // namespace
 }  // namespace synack
+
+namespace synack {
+namespace {
+
+// RFC 1624 section 3: 0xFFFF and 0x0000 are both ones'-complement zero, so a segment whose
+// checksum field holds 0xFFFF where 0x0000 would be computed is valid. Linux sends such segments
+// now and then (seen in the interop captures; tshark flags them). The vector was built outside
+// synack: a payload word chosen so the sum folds to 0xFFFF, the field then set to 0xFFFF.
+TEST(TcpChecksum, AllOnesFieldIsTheOtherZeroAndVerifies) {
+  const std::vector<std::uint8_t> segment = {0x9c, 0x40, 0x1f, 0x90, 0x00, 0x00, 0x03, 0xe8, 0x00,
+                                             0x00, 0x07, 0xd0, 0x50, 0x18, 0xff, 0xff, 0xff, 0xff,
+                                             0x00, 0x00, 0xca, 0x1e, 0x68, 0x65, 0x6c, 0x6c, 0x6f,
+                                             0x20, 0x77, 0x6f, 0x72, 0x6c, 0x64, 0x21};
+  const auto view = TcpView::parse(Bytes{segment.data(), segment.size()});
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->checksum(), 0xffff);
+  const auto src = IpAddress::v4(Ipv4Address{{198, 18, 0, 1}});
+  const auto dst = IpAddress::v4(Ipv4Address{{198, 18, 0, 2}});
+  EXPECT_TRUE(view->verify_checksum(
+      pseudo_header_sum(src, dst, kIpProtocolTcp, static_cast<std::uint16_t>(segment.size()))));
+  // One bit off anywhere and it no longer verifies.
+  std::vector<std::uint8_t> damaged = segment;
+  damaged[25] ^= 0x01;
+  const auto bad = TcpView::parse(Bytes{damaged.data(), damaged.size()});
+  ASSERT_TRUE(bad);
+  EXPECT_FALSE(bad->verify_checksum(
+      pseudo_header_sum(src, dst, kIpProtocolTcp, static_cast<std::uint16_t>(damaged.size()))));
+}
+
+}  // namespace
+}  // namespace synack

@@ -22,9 +22,13 @@ bool is_unspecified(const IpAddress& a) {
 }
 }  // namespace
 
+// Distinct from every other use of the ISN secret (see KeyedTupleHash::derive_key).
+constexpr std::uint32_t kDemuxHashLabel = 0x434f4e4e;  // "CONN"
+
 TcpLayer::TcpLayer(IpServices& ip, const TcpConfig& config, std::optional<TcpSecrets> secrets)
     : ip_(ip),
       ctx_(config, secrets ? *secrets : fresh_secrets(), *this),
+      demux_(0, KeyedTupleHash{KeyedTupleHash::derive_key(ctx_.secrets.isn_key, kDemuxHashLabel)}),
       time_wait_(ctx_, config.max_time_wait) {}
 
 TcpLayer::~TcpLayer() = default;

@@ -21,6 +21,7 @@
 #include "synack/tcp/context.hpp"
 #include "synack/tcp/listener.hpp"
 #include "synack/tcp/time_wait.hpp"
+#include "synack/tcp/tuple_key.hpp"
 
 namespace synack {
 
@@ -143,7 +144,8 @@ class TcpLayer : public TransportHandler, private SegmentSink {
   Instant now_;
   std::vector<Socket> sockets_;
   std::vector<std::uint32_t> free_slots_;
-  std::unordered_map<FourTuple, SocketId> demux_;
+  // Keyed (SipHash) so that peers choosing addresses and ports cannot aim them at one bucket.
+  std::unordered_map<FourTuple, SocketId, KeyedTupleHash> demux_;
   std::map<Endpoint, SocketId> listeners_;
   TimeWaitTable time_wait_;
   using Deadline = std::pair<Instant, SocketId>;

@@ -22,6 +22,7 @@
 #include "synack/tcp/segment.hpp"
 #include "synack/tcp/socket_options.hpp"
 #include "synack/tcp/syn_cookie.hpp"
+#include "synack/tcp/tuple_key.hpp"
 
 namespace synack {
 
@@ -99,7 +100,9 @@ class Listener {
   Endpoint local_;
   std::size_t backlog_;
   TcpSocketOptions options_;  // inherited by accepted connections
-  std::unordered_map<FourTuple, HalfOpenEntry> half_open_;
+  // Keyed (SipHash): spoofed SYNs choose their 4-tuples, and must not be able to aim them all at
+  // one bucket.
+  std::unordered_map<FourTuple, HalfOpenEntry, KeyedTupleHash> half_open_;
   // SYN-ACK retransmission deadlines, earliest first. Entries are checked against the map when
   // they come due, so a rescheduled or removed entry leaves a stale deadline that is skipped.
   using Deadline = std::pair<Instant, FourTuple>;
