@@ -211,7 +211,11 @@ bool TcpConnection::on_ack(const InboundSegment& seg) {
   }
   if (h.ack > snd_una_) {
     on_new_ack(seg);
-  } else if (is_duplicate_ack(seg) || sack_news) {
+  } else if (options_.sack_permitted ? sack_news : is_duplicate_ack(seg)) {
+    // RFC 6675 section 2: with SACK, a DupAck is an ACK that SACKs octets not SACKed before.
+    // An ACK with nothing new (the peer answering a forged, PAWS-rejected or out-of-window
+    // segment) says nothing about loss: counting it would let a blind attacker, or mere
+    // duplication on the path, trigger spurious fast retransmits and window reductions.
     on_duplicate_ack();
   }
   if (h.ack >= snd_una_) update_send_window(seg);
