@@ -125,9 +125,9 @@ int run_demo(const DemoOptions& o) {
   sim::Link& link =
       sim.connect(a, 0, b, 0, sim::LinkConfig::symmetric(link_with_loss(o.ping_loss)));
   if (!o.pcap.empty()) {
-    std::string error;
-    if (!sim.capture_link(link.id(), o.pcap, &error)) {
-      fmt::print(stderr, "synack demo: cannot write {}: {}\n", o.pcap, error);
+    if (const Status capturing = sim.capture_link(link.id(), o.pcap); !capturing) {
+      fmt::print(stderr, "synack demo: cannot write the capture: {}\n",
+                 capturing.error().message());
       return 2;
     }
   }
