@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 
 #include "commands.hpp"
 #include "demo_ping.hpp"
@@ -189,8 +191,12 @@ int run_demo(const DemoOptions& o) {
   lo.relative_seq = true;  // the ISNs are printed in the summary
   const viz::Ladder ladder = viz::ladder_from_simulation(client_events, server_events, frames, lo);
   if (o.json) {
-    for (const auto& e : client_events) fmt::print("{}\n", e.to_json());
-    for (const auto& e : server_events) fmt::print("{}\n", e.to_json());
+    // Both sides' events in time order (the client's first at the same instant).
+    std::vector<TcpEvent> events;
+    std::merge(client_events.begin(), client_events.end(), server_events.begin(),
+               server_events.end(), std::back_inserter(events),
+               [](const TcpEvent& a, const TcpEvent& b) { return a.time < b.time; });
+    for (const auto& e : events) fmt::print("{}\n", e.to_json());
   } else {
     viz::TextOptions to;
     to.colour = isatty(fileno(stdout)) != 0;
