@@ -1,7 +1,9 @@
 #include "net_session.hpp"
 
+#include <net/if.h>
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -92,6 +94,25 @@ void add_device_options(CLI::App& cmd, DeviceOptions& o) {
                  "loss=5%,delay=10ms,jitter=5ms,reorder=10%,reorder-delay=20ms,duplicate=1%");
   cmd.add_option("--impair-seed", o.impair_seed, "Seed for --impair's random fates");
   cmd.add_flag("--stats", o.stats, "Print TCP, IP and device counters on exit");
+  cmd.add_option("--stats-interval", o.stats_interval,
+                 "Also print the counters every SECONDS while running (SIGUSR1 prints them once)")
+      ->check(CLI::PositiveNumber);
+  cmd.add_flag("--create", o.create,
+               "Create the device if it does not exist (default: refuse, so that a mistyped "
+               "name fails instead of serving on a new, unconfigured device)");
+}
+
+CLI::Validator tcp_port_validator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        unsigned long port = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+        if (ec != std::errc{} || end != text.data() + text.size() || port < 1 || port > 65535) {
+          return "a TCP port is a number from 1 to 65535, not " + text;
+        }
+        return {};
+      },
+      "PORT (1-65535)");
 }
 
 Result<std::pair<Ipv4Address, std::uint8_t>> parse_cidr(const std::string& text) {
@@ -162,6 +183,12 @@ std::string errno_text(int error) {
 }
 
 Result<std::unique_ptr<NetSession>> NetSession::open(const DeviceOptions& options) {
+  if (!options.create && ::if_nametoindex(options.dev.c_str()) == 0) {
+    return Unexpected{Error{
+        ENODEV, fmt::format("no device {} in this network namespace (create it with `ip tuntap "
+                            "add dev {} mode {}`, or pass --create)",
+                            options.dev, options.dev, options.tun ? "tun" : "tap")}};
+  }
   auto device = TunTapDevice::open(options.dev, options.tun ? DeviceKind::kTun : DeviceKind::kTap);
   if (!device) return Unexpected{device.error()};
   auto loop = EventLoop::create();
@@ -178,6 +205,7 @@ NetSession::NetSession(const DeviceOptions& options, TunTapDevice device, EventL
 NetSession::~NetSession() {
   if (events_) std::fclose(events_);
   if (signal_fd_ >= 0) ::close(signal_fd_);
+  if (stats_timer_fd_ >= 0) ::close(stats_timer_fd_);
 }
 
 Status NetSession::start() {
@@ -228,20 +256,54 @@ Status NetSession::start() {
     if (!capturing) return capturing;
   }
 
-  // SIGINT and SIGTERM end the loop cleanly (the capture is flushed, counters printed).
+  if (Status watching = watch_signals(); !watching) return watching;
+  return start_stats_timer();
+}
+
+Status NetSession::watch_signals() {
+  // SIGINT and SIGTERM end the loop cleanly (the capture is flushed, counters printed);
+  // SIGUSR1 prints the counters and carries on.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);
   sigprocmask(SIG_BLOCK, &signals, nullptr);
   signal_fd_ = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
   if (signal_fd_ < 0) return Unexpected{errno_error("signalfd")};
   return loop_.watch(signal_fd_, EPOLLIN, [this](std::uint32_t) {
     signalfd_siginfo info;
     while (::read(signal_fd_, &info, sizeof info) == sizeof info) {
+      if (info.ssi_signo == SIGUSR1) {
+        print_stats(stderr);
+      } else {
+        stopped_by_signal_ = true;
+        loop_.stop();
+      }
     }
-    stopped_by_signal_ = true;
-    loop_.stop();
+  });
+}
+
+Status NetSession::start_stats_timer() {
+  if (options_.stats_interval <= 0) return {};
+  stats_timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (stats_timer_fd_ < 0) return Unexpected{errno_error("timerfd_create")};
+  const auto usecs = static_cast<std::int64_t>(options_.stats_interval * 1e6);
+  itimerspec period{};
+  period.it_interval.tv_sec = static_cast<time_t>(usecs / 1'000'000);
+  period.it_interval.tv_nsec = static_cast<long>(usecs % 1'000'000) * 1000;
+  if (period.it_interval.tv_sec == 0 && period.it_interval.tv_nsec == 0) {
+    period.it_interval.tv_nsec = 1000;
+  }
+  period.it_value = period.it_interval;
+  if (timerfd_settime(stats_timer_fd_, 0, &period, nullptr) != 0) {
+    return Unexpected{errno_error("timerfd_settime")};
+  }
+  return loop_.watch(stats_timer_fd_, EPOLLIN, [this](std::uint32_t) {
+    std::uint64_t expirations = 0;
+    if (::read(stats_timer_fd_, &expirations, sizeof expirations) == sizeof expirations) {
+      print_stats(stderr);
+    }
   });
 }
 
@@ -258,7 +320,6 @@ bool NetSession::run() {
 }
 
 void NetSession::print_stats(std::FILE* out) const {
-  if (!options_.stats) return;
   const auto& d = driver_->stats();
   std::fprintf(
       out, "device %s: %llu frames in (%llu bytes), %llu out (%llu bytes), %llu write errors\n",
