@@ -123,11 +123,12 @@ TEST(LabelLayout, NoOverlapInAnyScenarioLadder) {
 Ladder crossing_ladder() {
   Ladder l = handshake_ladder();
   l.arrows.push_back({from_micros(1'000'000), from_micros(1'010'000), Side::left,
-                      "SYN seq=0 win=65535 [mss 1460,ws 7,sackOK,ts]", true, ""});
+                      "SYN seq=0 win=65535 [mss 1460,ws 7,sackOK,ts]", true, "", std::nullopt});
   l.arrows.push_back({from_micros(1'000'000), from_micros(1'010'000), Side::right,
-                      "SYN,ACK seq=0 ack=1 win=65535 [mss 1460,ws 7,sackOK,ts]", true, ""});
-  l.arrows.push_back(
-      {from_micros(1'000'000), std::nullopt, Side::right, "ACK seq=1 ack=1", false, "lost"});
+                      "SYN,ACK seq=0 ack=1 win=65535 [mss 1460,ws 7,sackOK,ts]", true, "",
+                      std::nullopt});
+  l.arrows.push_back({from_micros(1'000'000), std::nullopt, Side::right, "ACK seq=1 ack=1", false,
+                      "lost", std::nullopt});
   l.sort_by_time();
   return l;
 }

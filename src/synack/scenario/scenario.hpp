@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "synack/scenario/run_options.hpp"
 #include "synack/viz/ladder.hpp"
 
 namespace synack::scenario {
@@ -16,6 +17,10 @@ struct ScenarioOptions {
   std::uint64_t seed = 1;
   // When set, the scenario's main simulated link is captured to this pcap file.
   std::string pcap_path;
+  // Faults on single segments of the main link, and knobs; scenarios built on World honour
+  // both (world_options), the others what concerns them.
+  std::vector<SegmentFault> faults = {};
+  Knobs knobs = {};
 };
 
 // One measured fact: "SYN sent at" = "0.000 s, 1.000 s, 3.000 s".
