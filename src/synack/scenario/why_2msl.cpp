@@ -258,6 +258,9 @@ ScenarioResult run_why_2msl(const ScenarioOptions& opt) {
   r.pcap = short_tw.pcap;
   r.ladders.push_back(
       short_tw.ladder(a.tuple, "TIME_WAIT 1 s: an old duplicate corrupts the new connection"));
+  r.add_counters("client", short_tw.client.tcp().counters());
+  r.add_counters("server", short_tw.server.tcp().counters());
+  r.accepts_faults = true;
   full_tw.sim.close_captures();
   r.ladders.push_back(full_tw.ladder(b.tuple, "TIME_WAIT 2 MSL: the old duplicate dies first"));
 

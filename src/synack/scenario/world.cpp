@@ -119,6 +119,9 @@ void finish(World& w, ScenarioResult& r, const FourTuple& tuple, std::string tit
   w.sim.close_captures();
   r.pcap = w.pcap;
   r.ladders.push_back(w.ladder(tuple, std::move(title)));
+  r.add_counters("client", w.client.tcp().counters());
+  r.add_counters("server", w.server.tcp().counters());
+  r.accepts_faults = true;
 }
 
 Bytes text(std::string_view s) {
