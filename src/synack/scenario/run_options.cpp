@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 namespace synack::scenario {
 
@@ -24,6 +25,19 @@ std::optional<T> number(std::string_view text) {
   T value{};
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// strtod rather than from_chars: the libc++ of Emscripten 3.1.6 has no floating-point
+// from_chars. Plain decimals only ("0.25", "1.5"), no exponents, signs, hex or "inf".
+template <>
+std::optional<double> number<double>(std::string_view text) {
+  if (text.empty() || text.find_first_not_of("0123456789.") != std::string_view::npos)
+    return std::nullopt;
+  const std::string copy(text);
+  char* end = nullptr;
+  const double value = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size()) return std::nullopt;
   return value;
 }
 
