@@ -289,7 +289,7 @@
   function play() {
     if (state.timer) { stop(); return; }
     if (state.step >= state.steps.length - 1) setStep(0);
-    $("play").textContent = "⏸";
+    $("play").textContent = "‖";
     $("play").setAttribute("aria-label", t("pause"));
     state.timer = setInterval(() => {
       if (state.step >= state.steps.length - 1) { stop(); return; }
@@ -299,7 +299,7 @@
   function stop() {
     clearInterval(state.timer);
     state.timer = null;
-    $("play").textContent = "▶︎";
+    $("play").textContent = "▷";
     $("play").setAttribute("aria-label", t("play"));
   }
 
