@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the explorer page (web/) with Debian's Emscripten: a configure of its own (emcmake,
 # SYNACK_WEB=ON) in WEB_BUILD_DIR, the finished single-file page in OUTPUT_DIR/index.html.
-# Usage: scripts/build-web.sh [WEB_BUILD_DIR [OUTPUT_DIR]]   (defaults: build-web build/web)
+# Usage: scripts/build-web.sh [WEB_BUILD_DIR [OUTPUT_DIR]]   (defaults: build/wasm build/web,
+# where `make web` and the web.page test build it and `synack explore` looks for it)
 set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
-build_dir=$(realpath -m "${1:-$source_dir/build-web}")
+build_dir=$(realpath -m "${1:-$source_dir/build/wasm}")
 output_dir=$(realpath -m "${2:-$source_dir/build/web}")
 
 if ! command -v emcmake >/dev/null; then
