@@ -12,6 +12,7 @@ packages=(
   libsodium-dev libpcap-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   tshark tcpdump librsvg2-bin libxml2-utils iproute2 iputils-ping curl python3
   emscripten chromium
+  fonts-wqy-microhei  # CJK glyphs for the page's Chinese in headless chromium (make screenshots)
 )
 # Node.js and npm for emscripten's tools and the browser tests, unless a node is there already
 # (a NodeSource node carries its own npm, which Debian's npm package would conflict with).
