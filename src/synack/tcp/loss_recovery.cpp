@@ -1,0 +1,139 @@
+// Loss detection and the choice of retransmissions: RFC 6675 with SACK, RFC 6582 without.
+#include "synack/tcp/loss_recovery.hpp"
+
+#include <algorithm>
+
+namespace synack {
+
+using namespace tcp_flags;
+
+bool LossRecovery::on_sack_blocks(std::span<const SackBlock> blocks, const SendFlight& flight) {
+  if (!sack_ || blocks.empty()) return false;
+  return scoreboard_.add(blocks, flight.una, flight.max);
+}
+
+bool LossRecovery::is_duplicate_ack(const TcpRepr& h, std::size_t payload_length,
+                                    const SendFlight& flight, std::uint32_t window,
+                                    std::uint32_t snd_wnd) {
+  return flight.max > flight.una && payload_length == 0 && !h.has(kSyn) && !h.has(kFin) &&
+         h.ack == flight.una && window == snd_wnd;
+}
+
+void LossRecovery::on_cumulative_ack(Instant now, const SendFlight& flight, std::uint32_t acked,
+                                     std::uint32_t flight_before, std::optional<Duration> srtt,
+                                     CongestionControl& cc) {
+  if (high_rxt_ < flight.una) high_rxt_ = flight.una;
+  scoreboard_.acknowledge(flight.una);
+  duplicate_acks_ = 0;
+  if (!in_recovery_) {
+    cc.on_ack(now, acked, flight_before, srtt);
+    return;
+  }
+  if (flight.una >= recovery_point_) {
+    // RFC 6582 step 5 / RFC 6675: everything outstanding at the loss is acknowledged.
+    in_recovery_ = false;
+    cc.on_recovery_end();
+  } else if (!sack_) {
+    // RFC 6582 step 5, partial ACK: resend the next hole at once, deflate by what was
+    // acknowledged and add back one segment.
+    resend_first_ = true;
+    cc.inflate(flight.mss - std::min(acked, cc.cwnd()));
+  }
+}
+
+void LossRecovery::on_duplicate_ack(Instant now, const SendFlight& flight, CongestionControl& cc) {
+  ++duplicate_acks_;
+  if (in_recovery_) {
+    // RFC 6582 step 4: each further duplicate means a segment left the network.
+    if (!sack_) cc.inflate(flight.mss);
+    return;
+  }
+  // RFC 5681 3.2 (three duplicates) or RFC 6675 IsLost(SND.UNA): more than DupThresh - 1
+  // segments' worth of data SACKed above it.
+  const bool lost_by_sack =
+      sack_ && scoreboard_.sacked_bytes_above(flight.una) > (kDupThresh - 1) * flight.mss;
+  if (duplicate_acks_ >= kDupThresh || lost_by_sack) enter_recovery(now, flight, cc);
+}
+
+void LossRecovery::enter_recovery(Instant now, const SendFlight& flight, CongestionControl& cc) {
+  in_recovery_ = true;
+  recovery_point_ = flight.max;
+  high_rxt_ = flight.una;
+  cc.on_congestion_event(now, flight.flight_size());  // RFC 5681 section 3.2 step 2
+  if (sack_) {
+    ++counters_.TCPSackRecovery;
+  } else {
+    ++counters_.TCPRenoRecovery;
+    cc.inflate(3 * flight.mss);  // RFC 6582 step 2: the three segments that left
+  }
+  // RFC 5681 3.2 step 3 / RFC 6675 (4.3): the first lost segment goes out now, whatever pipe is.
+  resend_first_ = true;
+}
+
+void LossRecovery::on_retransmission_timeout(SeqNum snd_una) {
+  // RFC 2018 section 8: after a timeout the SACK information is not trusted (the receiver may
+  // have reneged).
+  in_recovery_ = false;
+  resend_first_ = false;
+  duplicate_acks_ = 0;
+  scoreboard_.clear();
+  high_rxt_ = snd_una;
+}
+
+std::uint32_t LossRecovery::pipe(const SendFlight& flight) const {
+  // RFC 6675 SetPipe(): outstanding bytes, less those SACKed, less the holes below the highest
+  // SACKed byte that are taken as lost and not yet resent. Outside SACK recovery it is simply
+  // the flight size (NewReno accounts for departures by inflating cwnd instead).
+  if (!in_recovery_ || !sack_) return flight.flight_size();
+  const SeqNum highest = scoreboard_.highest().value_or(flight.una);
+  const std::uint32_t sacked = scoreboard_.sacked_bytes_above(flight.una);
+  const std::uint32_t lost = scoreboard_.unsacked_bytes(seq_max(high_rxt_, flight.una), highest);
+  const std::uint32_t gone = sacked + lost;
+  return flight.outstanding() > gone ? flight.outstanding() - gone : 0;
+}
+
+std::uint32_t LossRecovery::limited_transmit(std::uint32_t mss) const {
+  // RFC 3042: the first two duplicate ACKs each let one new segment out, so a small window
+  // still produces the three duplicates fast retransmit needs.
+  return in_recovery_ ? 0 : static_cast<std::uint32_t>(std::min(duplicate_acks_, 2)) * mss;
+}
+
+std::optional<Retransmission> LossRecovery::next_retransmission(const SendFlight& flight,
+                                                                std::uint32_t cwnd) {
+  if (!in_recovery_) return std::nullopt;
+  const SeqNum end = flight.data_end;
+  if (!sack_) {
+    // RFC 6582: one segment from SND.UNA on entering recovery and after each partial ACK.
+    if (!resend_first_) return std::nullopt;
+    resend_first_ = false;
+    const std::uint32_t length = std::min<std::uint32_t>(
+        flight.mss, flight.una < end ? static_cast<std::uint32_t>(end - flight.una) : 0);
+    const bool fin = flight.fin_queued && flight.una + length == end && flight.max > end;
+    if (length == 0 && !fin) return std::nullopt;
+    return Retransmission{flight.una, length, fin, "fast retransmit"};
+  }
+  // RFC 6675 NextSeg() rule 1: holes below the highest SACKed byte, lowest first, while pipe
+  // leaves room (the very first one regardless, (4.3)).
+  if (!resend_first_ && pipe(flight) + flight.mss > cwnd) return std::nullopt;
+  const SeqNum highest = scoreboard_.highest().value_or(flight.una + 1);
+  const auto hole =
+      scoreboard_.next_hole(seq_max(high_rxt_, flight.una), seq_min(highest, flight.max));
+  if (hole) {
+    const SeqNum start = hole->first;
+    const std::uint32_t data_left = start < end ? static_cast<std::uint32_t>(end - start) : 0;
+    const std::uint32_t length = std::min<std::uint32_t>(
+        {flight.mss, static_cast<std::uint32_t>(hole->second - start), data_left});
+    const bool fin = flight.fin_queued && start + length == end && hole->second > end;
+    if (length > 0 || fin) return Retransmission{start, length, fin, "SACK retransmit"};
+  }
+  resend_first_ = false;
+  return std::nullopt;
+}
+
+void LossRecovery::on_retransmitted(const Retransmission& r) {
+  resend_first_ = false;
+  ++counters_.TCPFastRetrans;
+  if (sack_) high_rxt_ = r.seq + r.length + (r.with_fin ? 1 : 0);
+}
+
+}  // namespace synack
