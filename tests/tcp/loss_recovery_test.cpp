@@ -10,7 +10,11 @@ namespace synack::testing {
 namespace {
 
 struct RecoveryBench {
-  explicit RecoveryBench(bool sack) { recovery.set_sack(sack); }
+  // RFC 6675's DupThresh (RACK has tests of its own in rack_test.cpp).
+  explicit RecoveryBench(bool sack) {
+    recovery.set_sack(sack);
+    recovery.set_rack(false);
+  }
 
   // Ten 1000-byte segments outstanding from 1000.
   SendFlight flight(std::uint32_t una = 1000) const {
@@ -75,7 +79,7 @@ TEST(LossRecovery, NewRenoEntersOnTheThirdDuplicateAndResendsTheFirstSegment) {
   EXPECT_EQ(b.cc->cwnd(), 5000u);
 }
 
-TEST(LossRecovery, SackDeclaresLossOnceMoreThanTwoSegmentsAreSackedAbove) {
+TEST(LossRecovery, DupThreshWithSackDeclaresLossOnceMoreThanTwoSegmentsAreSackedAbove) {
   RecoveryBench b(true);
   EXPECT_TRUE(b.sack(2000, 4000));
   b.duplicate();

@@ -53,7 +53,7 @@ struct SenderBench {
 
   void transmit(Instant now) {
     out.now = now;
-    sender.transmit(now, recovery);
+    sender.transmit(now);
   }
 
   std::size_t push(std::size_t n) {

@@ -6,6 +6,13 @@
 
 namespace synack {
 
+namespace {
+// RACK's per-segment records: enough for a full send buffer of minimum-size (536) segments.
+std::size_t rack_records(const TcpSocketOptions& options) {
+  return options.send_buffer / 536 + 8;
+}
+}  // namespace
+
 TcpConnection::TcpConnection(TcpContext& ctx, Instant now, const FourTuple& tuple,
                              std::uint16_t our_mss, const TcpSocketOptions& options)
     : ctx_(ctx),
@@ -15,7 +22,7 @@ TcpConnection::TcpConnection(TcpContext& ctx, Instant now, const FourTuple& tupl
       our_mss_(our_mss),
       ts_offset_(ctx.timestamp_offset(tuple)),
       sender_(ctx, *this, recovery_, socket_options_, ctx.initial_sequence(now, tuple), our_mss),
-      recovery_(ctx.counters, sender_.iss()),
+      recovery_(ctx.counters, sender_.iss(), rack_records(options)),
       receiver_(ctx, tuple_, options.receive_buffer, our_mss,
                 ctx.config.window_scaling ? window_shift_for(options.receive_buffer) : 0),
       last_heard_(now) {
@@ -32,7 +39,7 @@ TcpConnection::TcpConnection(TcpContext& ctx, Instant now, const PassiveOpen& op
       our_mss_(open.our_mss),
       ts_offset_(ctx.timestamp_offset(open.tuple)),
       sender_(ctx, *this, recovery_, socket_options_, open.iss, open.our_mss),
-      recovery_(ctx.counters, open.iss + 1),
+      recovery_(ctx.counters, open.iss + 1, rack_records(open.socket_options)),
       receiver_(ctx, tuple_, open.socket_options.receive_buffer, open.our_mss, 0),
       passive_(true),
       last_heard_(now) {
@@ -51,6 +58,7 @@ void TcpConnection::negotiated(const HandshakeOptions& options) {
   receiver_.negotiated(options.receive_shift, options.ts_recent);
   sender_.negotiated(options.peer_mss, options.timestamps);
   recovery_.set_sack(options.sack_permitted);
+  recovery_.set_rack(socket_options_.rack);
 }
 
 void TcpConnection::set_keepalive(bool on, Duration idle, Duration interval, int probes) {

@@ -72,6 +72,11 @@ class TcpConnection : private SegmentOutput {
   void set_no_delay(bool on) { socket_options_.no_delay = on; }
   void set_keepalive(bool on, Duration idle, Duration interval, int probes);
   void set_congestion(CongestionAlgorithm algorithm);
+  // RACK-TLP (default) or RFC 6675 DupThresh loss detection, for SACK connections.
+  void set_rack(bool on) {
+    socket_options_.rack = on;
+    recovery_.set_rack(on);
+  }
 
   // ---- state for the owner and the socket API ----
   TcpState state() const { return state_; }

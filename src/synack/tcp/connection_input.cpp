@@ -195,6 +195,7 @@ bool TcpConnection::on_ack(const InboundSegment& seg) {
     recovery_.on_duplicate_ack(now_, sender_.flight(), sender_.congestion());
   }
   if (h.ack >= sender_.snd_una()) sender_.update_window(h, options_.send_shift);
+  recovery_.on_ack_processed(now_, sender_.flight(), sender_.rtt().srtt(), sender_.congestion());
 
   const bool fin_acked = sender_.fin_acked();
   switch (state_) {
@@ -221,6 +222,8 @@ void TcpConnection::on_new_ack(const InboundSegment& seg) {
                               sender_.rtt().srtt(), sender_.congestion());
   // RFC 6298 section 5.2 and 5.3: stop the timer when everything is acknowledged, else restart.
   sender_.restart_retransmission_timer(now_);
+  recovery_.schedule_probe(now_, sender_.flight(), sender_.rtt().srtt(),
+                           sender_.retransmit_deadline());
 }
 
 void TcpConnection::on_text_and_fin(const InboundSegment& seg) {

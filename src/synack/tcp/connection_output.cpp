@@ -21,8 +21,18 @@ void TcpConnection::poll(Instant now) {
   now_ = now;
   apply_requests();
   if (state_ == TcpState::kClosed) return;
+  // A probe due at the RTO's instant goes first and rearms the RTO (RFC 8985 7.3).
+  if (recovery_.probe_deadline() <= now && sends_data_in(state_)) {
+    ctx_.trace_timer(now_, tuple_, "tail loss probe");
+    sender_.send_loss_probe(now_);
+  }
   if (sender_.retransmit_deadline() <= now) on_retransmission_timeout();
   if (state_ == TcpState::kClosed) return;
+  if (recovery_.reorder_deadline() <= now) {
+    ctx_.trace_timer(now_, tuple_, "RACK reordering timer");
+    recovery_.on_reorder_timeout(now_, sender_.flight(), sender_.rtt().srtt(),
+                                 sender_.congestion());
+  }
   if (fin_wait_2_deadline_ <= now) {
     ctx_.trace_timer(now_, tuple_, "FIN_WAIT_2 timeout");
     ++ctx_.counters.TCPAbortOnLinger;
@@ -52,12 +62,13 @@ Instant TcpConnection::next_deadline() const {
   }
   Instant next = earliest(sender_.retransmit_deadline(),
                           earliest(receiver_.delayed_ack_deadline(), fin_wait_2_deadline_));
+  next = earliest(next, earliest(recovery_.reorder_deadline(), recovery_.probe_deadline()));
   return earliest(next, earliest(sender_.persist_deadline(), keepalive_deadline()));
 }
 
 void TcpConnection::transmit_due() {
   if (state_ == TcpState::kSynSent && !sender_.syn_sent()) send_syn();
-  if (sends_data_in(state_)) sender_.transmit(now_, recovery_);
+  if (sends_data_in(state_)) sender_.transmit(now_);
   if (receiver_.ack_due() || window_update_due()) {
     send_ack(receiver_.ack_due() ? receiver_.ack_reason() : "window update");
   }

@@ -25,6 +25,18 @@ void LossRecovery::on_cumulative_ack(Instant now, const SendFlight& flight, std:
   if (high_rxt_ < flight.una) high_rxt_ = flight.una;
   scoreboard_.acknowledge(flight.una);
   duplicate_acks_ = 0;
+  if (tlp_end_ && !(flight.una < *tlp_end_)) {
+    const bool repaired = tlp_retransmitted_ && !in_recovery_;
+    tlp_end_.reset();
+    if (repaired) {
+      // RFC 8985 7.4.2: the probe's retransmission was what the receiver needed, so a segment
+      // was lost; respond as fast recovery would, in one step.
+      ++counters_.TCPLossProbeRecovery;
+      cc.on_congestion_event(now, flight_before);
+      cc.on_recovery_end();
+      return;
+    }
+  }
   if (!in_recovery_) {
     cc.on_ack(now, acked, flight_before, srtt);
     return;
@@ -33,6 +45,7 @@ void LossRecovery::on_cumulative_ack(Instant now, const SendFlight& flight, std:
     // RFC 6582 step 5 / RFC 6675: everything outstanding at the loss is acknowledged.
     in_recovery_ = false;
     cc.on_recovery_end();
+    rack_.on_recovery_end();
   } else if (!sack_) {
     // RFC 6582 step 5, partial ACK: resend the next hole at once, deflate by what was
     // acknowledged and add back one segment.
@@ -43,6 +56,7 @@ void LossRecovery::on_cumulative_ack(Instant now, const SendFlight& flight, std:
 
 void LossRecovery::on_duplicate_ack(Instant now, const SendFlight& flight, CongestionControl& cc) {
   ++duplicate_acks_;
+  if (uses_rack()) return;  // RACK decides by time, in on_ack_processed
   if (in_recovery_) {
     // RFC 6582 step 4: each further duplicate means a segment left the network.
     if (!sack_) cc.inflate(flight.mss);
@@ -58,6 +72,8 @@ void LossRecovery::on_duplicate_ack(Instant now, const SendFlight& flight, Conge
 void LossRecovery::enter_recovery(Instant now, const SendFlight& flight, CongestionControl& cc) {
   in_recovery_ = true;
   recovery_point_ = flight.max;
+  tlp_end_.reset();  // the probe's episode becomes this recovery
+  probe_deadline_ = kNever;
   high_rxt_ = flight.una;
   cc.on_congestion_event(now, flight.flight_size());  // RFC 5681 section 3.2 step 2
   if (sack_) {
@@ -78,6 +94,53 @@ void LossRecovery::on_retransmission_timeout(SeqNum snd_una) {
   duplicate_acks_ = 0;
   scoreboard_.clear();
   high_rxt_ = snd_una;
+  rack_.on_retransmission_timeout();
+  reorder_deadline_ = probe_deadline_ = kNever;
+  tlp_end_.reset();
+}
+
+void LossRecovery::on_ack_processed(Instant now, const SendFlight& flight,
+                                    std::optional<Duration> srtt, CongestionControl& cc) {
+  if (!uses_rack()) return;
+  rack_.on_ack(flight.una, scoreboard_, now);
+  detect_loss(now, flight, srtt, cc);
+}
+
+void LossRecovery::on_reorder_timeout(Instant now, const SendFlight& flight,
+                                      std::optional<Duration> srtt, CongestionControl& cc) {
+  reorder_deadline_ = kNever;
+  if (uses_rack()) detect_loss(now, flight, srtt, cc);
+}
+
+void LossRecovery::detect_loss(Instant now, const SendFlight& flight, std::optional<Duration> srtt,
+                               CongestionControl& cc) {
+  const Rack::Detection d = rack_.detect_loss(now, rack_.reordering_window(in_recovery_, srtt));
+  counters_.TCPLostRetransmit += d.lost_retransmissions;
+  reorder_deadline_ = d.timeout > Duration{0} ? now + d.timeout : kNever;
+  if (!in_recovery_ && rack_.any_lost()) enter_recovery(now, flight, cc);
+}
+
+void LossRecovery::schedule_probe(Instant now, const SendFlight& flight,
+                                  std::optional<Duration> srtt, Instant rto_deadline) {
+  probe_deadline_ = kNever;
+  // RFC 8985 7.2: one probe per episode, none during recovery, and only with an RTT estimate.
+  if (!uses_rack() || in_recovery_ || tlp_end_ || !srtt || flight.outstanding() == 0) return;
+  Duration pto = 2 * *srtt;
+  // A single outstanding segment may wait for the receiver's delayed ACK.
+  if (flight.outstanding() <= flight.mss) pto += kWorstCaseDelayedAck;
+  // RFC 8985 7.2: never later than the RTO; at the RTO's instant the probe goes in its place.
+  probe_deadline_ = earliest(now + pto, rto_deadline);
+}
+
+void LossRecovery::on_probe_sent(SeqNum snd_max, bool retransmission) {
+  probe_deadline_ = kNever;
+  tlp_end_ = snd_max;
+  tlp_retransmitted_ = retransmission;
+  ++counters_.TCPLossProbes;
+}
+
+void LossRecovery::on_sent(SeqNum start, SeqNum end, Instant now, bool retransmission) {
+  if (uses_rack()) rack_.on_sent(start, end, now, retransmission);
 }
 
 std::uint32_t LossRecovery::pipe(const SendFlight& flight) const {
@@ -87,7 +150,9 @@ std::uint32_t LossRecovery::pipe(const SendFlight& flight) const {
   if (!in_recovery_ || !sack_) return flight.flight_size();
   const SeqNum highest = scoreboard_.highest().value_or(flight.una);
   const std::uint32_t sacked = scoreboard_.sacked_bytes_above(flight.una);
-  const std::uint32_t lost = scoreboard_.unsacked_bytes(seq_max(high_rxt_, flight.una), highest);
+  const std::uint32_t lost =
+      uses_rack() ? rack_.lost_bytes()
+                  : scoreboard_.unsacked_bytes(seq_max(high_rxt_, flight.una), highest);
   const std::uint32_t gone = sacked + lost;
   return flight.outstanding() > gone ? flight.outstanding() - gone : 0;
 }
@@ -115,6 +180,11 @@ std::optional<Retransmission> LossRecovery::next_retransmission(const SendFlight
   // RFC 6675 NextSeg() rule 1: holes below the highest SACKed byte, lowest first, while pipe
   // leaves room (the very first one regardless, (4.3)).
   if (!resend_first_ && pipe(flight) + flight.mss > cwnd) return std::nullopt;
+  if (uses_rack()) {
+    auto r = next_lost_by_rack(flight);
+    if (!r) resend_first_ = false;
+    return r;
+  }
   const SeqNum highest = scoreboard_.highest().value_or(flight.una + 1);
   const auto hole =
       scoreboard_.next_hole(seq_max(high_rxt_, flight.una), seq_min(highest, flight.max));
@@ -128,6 +198,23 @@ std::optional<Retransmission> LossRecovery::next_retransmission(const SendFlight
   }
   resend_first_ = false;
   return std::nullopt;
+}
+
+std::optional<Retransmission> LossRecovery::next_lost_by_rack(const SendFlight& flight) {
+  // RFC 8985 section 6.3: lost segments go again lowest first (RFC 6675 NextSeg() rule 1 with
+  // RACK's notion of lost); the part the receiver SACKed meanwhile is skipped.
+  const SentSegment* lost = rack_.first_lost();
+  if (!lost) return std::nullopt;
+  const auto hole = scoreboard_.next_hole(seq_max(lost->start, flight.una), lost->end);
+  if (!hole) return std::nullopt;
+  const SeqNum end = flight.data_end;
+  const SeqNum start = hole->first;
+  const std::uint32_t data_left = start < end ? static_cast<std::uint32_t>(end - start) : 0;
+  const std::uint32_t length = std::min<std::uint32_t>(
+      {flight.mss, static_cast<std::uint32_t>(hole->second - start), data_left});
+  const bool fin = flight.fin_queued && start + length == end && hole->second > end;
+  if (length == 0 && !fin) return std::nullopt;
+  return Retransmission{start, length, fin, "RACK retransmit"};
 }
 
 void LossRecovery::on_retransmitted(const Retransmission& r) {

@@ -1,7 +1,8 @@
 #pragma once
 // Loss recovery: the one component that decides which outstanding bytes are lost and which of
-// them go out again next. RFC 6675 (SACK-based recovery with DupThresh) when the peer permits
-// SACK, RFC 6582 NewReno otherwise, limited transmit (RFC 3042). Its state (the SACK
+// them go out again next. With SACK, RACK-TLP (RFC 8985: time-based detection in rack.hpp and
+// the tail loss probe) by default, or RFC 6675's DupThresh when a socket asks for it; RFC 6582
+// NewReno without SACK; limited transmit (RFC 3042). Its state (the SACK
 // scoreboard, the duplicate-ACK count, the recovery point, HighRxt) is written here and nowhere
 // else; the sender asks it how much is in the network (pipe) and what to retransmit, the
 // connection's ACK processing tells it what arrived.
@@ -16,6 +17,7 @@
 #include "synack/core/time.hpp"
 #include "synack/tcp/congestion_control.hpp"
 #include "synack/tcp/counters.hpp"
+#include "synack/tcp/rack.hpp"
 #include "synack/tcp/sack_scoreboard.hpp"
 #include "synack/wire/tcp.hpp"
 
@@ -48,11 +50,19 @@ class LossRecovery {
   // RFC 6675's DupThresh (RFC 5681 section 3.2's three duplicate ACKs).
   static constexpr int kDupThresh = 3;
 
-  LossRecovery(TcpCounters& counters, SeqNum start) : counters_(counters), high_rxt_(start) {}
+  // RFC 8985 section 7.2's WCDelAckT: the worst-case delayed-ACK time a probe waits for.
+  static constexpr Duration kWorstCaseDelayedAck = milliseconds(200);
+
+  // `segments`: how many outstanding segments RACK records (sized once from the send buffer).
+  LossRecovery(TcpCounters& counters, SeqNum start, std::size_t segments = 64)
+      : counters_(counters), rack_(segments), high_rxt_(start) {}
 
   // The handshake settled whether the peer sends SACK blocks (RFC 2018).
   void set_sack(bool permitted) { sack_ = permitted; }
   bool sack() const { return sack_; }
+  // RACK-TLP (default) or RFC 6675 DupThresh, with SACK; without SACK always DupThresh.
+  void set_rack(bool on) { rack_enabled_ = on; }
+  bool uses_rack() const { return sack_ && rack_enabled_; }
 
   // ---- what the connection's ACK processing reports ----
   // The SACK blocks of an acceptable ACK; true if they reported bytes not SACKed before.
@@ -70,8 +80,27 @@ class LossRecovery {
                          CongestionControl& cc);
   // A duplicate ACK (with SACK: one with new SACK information): may start recovery.
   void on_duplicate_ack(Instant now, const SendFlight& flight, CongestionControl& cc);
+  // After each acceptable ACK (scoreboard and SND.UNA updated): RACK's loss detection.
+  void on_ack_processed(Instant now, const SendFlight& flight, std::optional<Duration> srtt,
+                        CongestionControl& cc);
   // The retransmission timer expired: recovery ends and the SACK information is dropped.
   void on_retransmission_timeout(SeqNum snd_una);
+
+  // ---- RACK-TLP timers ----
+  // RFC 8985 6.2 step 6: when the reordering window runs out for a segment not yet lost.
+  Instant reorder_deadline() const { return reorder_deadline_; }
+  void on_reorder_timeout(Instant now, const SendFlight& flight, std::optional<Duration> srtt,
+                          CongestionControl& cc);
+  // RFC 8985 7.2: (re)arms the probe timeout after new data was sent or an ACK arrived, capped
+  // at the RTO's expiry (the probe then goes instead of the timeout).
+  void schedule_probe(Instant now, const SendFlight& flight, std::optional<Duration> srtt,
+                      Instant rto_deadline);
+  Instant probe_deadline() const { return probe_deadline_; }
+  // The sender sent the probe (new data or the last segment again); SND.MAX after it.
+  void on_probe_sent(SeqNum snd_max, bool retransmission);
+  // Every transmission the sender makes (RACK's per-segment send times).
+  void on_sent(SeqNum start, SeqNum end, Instant now, bool retransmission);
+  const Rack& rack() const { return rack_; }
 
   // ---- what the sender asks ----
   bool in_recovery() const { return in_recovery_; }
@@ -93,9 +122,18 @@ class LossRecovery {
 
  private:
   void enter_recovery(Instant now, const SendFlight& flight, CongestionControl& cc);
+  void detect_loss(Instant now, const SendFlight& flight, std::optional<Duration> srtt,
+                   CongestionControl& cc);
+  std::optional<Retransmission> next_lost_by_rack(const SendFlight& flight);
 
   TcpCounters& counters_;
   bool sack_ = false;
+  bool rack_enabled_ = true;
+  Rack rack_;
+  Instant reorder_deadline_ = kNever;
+  Instant probe_deadline_ = kNever;
+  std::optional<SeqNum> tlp_end_;  // RFC 8985 TLP.end_seq: a probe is outstanding
+  bool tlp_retransmitted_ = false;
   SackScoreboard scoreboard_;
   int duplicate_acks_ = 0;
   bool in_recovery_ = false;

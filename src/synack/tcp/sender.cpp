@@ -7,7 +7,7 @@ namespace synack {
 
 using namespace tcp_flags;
 
-TcpSender::TcpSender(TcpContext& ctx, SegmentOutput& out, const LossRecovery& recovery,
+TcpSender::TcpSender(TcpContext& ctx, SegmentOutput& out, LossRecovery& recovery,
                      const TcpSocketOptions& options, SeqNum iss, std::uint16_t our_mss)
     : ctx_(ctx),
       out_(out),
@@ -166,14 +166,49 @@ TcpSender::SegmentPlan TcpSender::plan_segment() const {
   return plan;
 }
 
-void TcpSender::transmit(Instant now, LossRecovery& recovery) {
-  while (const auto r = recovery.next_retransmission(flight(), cc_->cwnd())) {
-    recovery.on_retransmitted(*r);
+void TcpSender::transmit(Instant now) {
+  while (const auto r = recovery_.next_retransmission(flight(), cc_->cwnd())) {
+    recovery_.on_retransmitted(*r);
     send_segment_at(now, r->seq, r->length, r->with_fin, true, r->reason);
+    // After a timeout SND.NXT walks the old data again: do not send this range twice.
+    const SeqNum resent_end = r->seq + r->length + (r->with_fin ? 1 : 0);
+    if (!(snd_nxt_ < r->seq) && snd_nxt_ < resent_end) snd_nxt_ = resent_end;
   }
+  const SeqNum max_before = snd_max_;
   while (send_data_segment(now)) {
   }
   arm_persist_timer(now);
+  // RFC 8985 7.2: new data (re)arms the probe timeout.
+  if (snd_max_ != max_before) {
+    recovery_.schedule_probe(now, flight(), rtt_.srtt(), retransmit_deadline_);
+  }
+}
+
+void TcpSender::send_loss_probe(Instant now) {
+  const SeqNum end = data_end();
+  const std::uint32_t in_window = static_cast<std::uint32_t>(snd_nxt_ - snd_una_);
+  const std::uint32_t by_peer = snd_wnd_ > in_window ? snd_wnd_ - in_window : 0;
+  const std::uint32_t unsent = end > snd_nxt_ ? static_cast<std::uint32_t>(end - snd_nxt_) : 0;
+  if (unsent > 0 && by_peer > 0 && snd_nxt_ == snd_max_) {
+    const std::uint32_t length = std::min({unsent, by_peer, std::uint32_t{mss_}});
+    const bool fin = fin_queued_ && length == unsent;
+    send_segment_at(now, snd_nxt_, length, fin, false, "tail loss probe (new data)");
+    snd_nxt_ += length + (fin ? 1 : 0);
+    snd_max_ = seq_max(snd_max_, snd_nxt_);
+    recovery_.on_probe_sent(snd_max_, false);
+  } else if (const SentSegment* last = recovery_.rack().last_outstanding()) {
+    const SeqNum start = seq_max(last->start, snd_una_);
+    const std::uint32_t data_left = start < end ? static_cast<std::uint32_t>(end - start) : 0;
+    const std::uint32_t length = std::min<std::uint32_t>(
+        {std::uint32_t{mss_}, static_cast<std::uint32_t>(last->end - start), data_left});
+    const bool fin = fin_queued_ && start + length == end && last->end > end;
+    if (length == 0 && !fin) return;
+    send_segment_at(now, start, length, fin, true, "tail loss probe");
+    recovery_.on_probe_sent(snd_max_, true);
+  } else {
+    return;
+  }
+  restart_retransmission_timer(now);
 }
 
 bool TcpSender::send_data_segment(Instant now) {
@@ -206,6 +241,7 @@ void TcpSender::send_segment_at(Instant now, SeqNum seq, std::uint32_t length, b
     retransmitted_below_ = snd_max_;
   }
   out_.emit(h, payload, reason, retransmission, true);
+  recovery_.on_sent(seq, seq + length + (with_fin ? 1 : 0), now, retransmission);
   arm_retransmission_timer(now);  // (for new data the caller arms it once SND.MAX has moved)
 }
 

@@ -37,7 +37,7 @@ class SegmentOutput {
 
 class TcpSender {
  public:
-  TcpSender(TcpContext& ctx, SegmentOutput& out, const LossRecovery& recovery,
+  TcpSender(TcpContext& ctx, SegmentOutput& out, LossRecovery& recovery,
             const TcpSocketOptions& options, SeqNum iss, std::uint16_t our_mss);
 
   // ---- the handshake ----
@@ -95,7 +95,10 @@ class TcpSender {
   // silly-window avoidance allow.
   SegmentPlan plan_segment() const;
   // Sends what loss recovery asks to resend, then new data while the windows allow.
-  void transmit(Instant now, LossRecovery& recovery);
+  void transmit(Instant now);
+  // RFC 8985 7.3: the probe timeout fired. One new segment if the peer's window allows (cwnd
+  // does not count), else the last outstanding segment again; then the RTO is rearmed.
+  void send_loss_probe(Instant now);
   // One planned segment; false when nothing (more) may go.
   bool send_data_segment(Instant now);
   // Sends [seq, seq + length) from the send ring, with FIN if it ends where our FIN goes.
@@ -142,7 +145,7 @@ class TcpSender {
 
   TcpContext& ctx_;
   SegmentOutput& out_;
-  const LossRecovery& recovery_;
+  LossRecovery& recovery_;  // told of every transmission; decides what is lost
   const TcpSocketOptions& options_;
 
   // Send sequence space (RFC 9293 section 3.3.1). snd_max_ is the highest sequence number ever
