@@ -22,7 +22,7 @@ struct RecoveryBench {
   }
   bool sack(std::uint32_t left, std::uint32_t right) {
     const std::array<SackBlock, 1> block{SackBlock{SeqNum{left}, SeqNum{right}}};
-    return recovery.on_sack_blocks(block, flight());
+    return recovery.on_sack_blocks(block, flight(), SeqNum{1000});
   }
   void duplicate() { recovery.on_duplicate_ack(now, flight(), *cc); }
   void cumulative(std::uint32_t from, std::uint32_t to) {
@@ -134,6 +134,35 @@ TEST(LossRecovery, ADuplicateAckWithoutSackIsTheSameAckAndWindowWithNothingOnIt)
   EXPECT_FALSE(LossRecovery::is_duplicate_ack(h, 0, flight, 6000, 5000));   // window update
   h.flags |= tcp_flags::kFin;
   EXPECT_FALSE(LossRecovery::is_duplicate_ack(h, 0, flight, 5000, 5000));
+}
+
+}  // namespace
+}  // namespace synack::testing
+
+namespace synack::testing {
+namespace {
+
+TEST(LossRecovery, ADsackBlockIsCountedWidensRacksWindowAndIsNoNews) {
+  TcpCounters counters;
+  LossRecovery recovery{counters, SeqNum{1000}};
+  recovery.set_sack(true);
+  const SendFlight flight{SeqNum{3000}, SeqNum{11000}, SeqNum{11000}, SeqNum{11000}, false, 1000};
+  // Below the cumulative ACK (RFC 2883 section 4, first case).
+  const std::array<SackBlock, 1> below{SackBlock{SeqNum{1000}, SeqNum{2000}}};
+  EXPECT_FALSE(recovery.on_sack_blocks(below, flight, SeqNum{3000}));
+  EXPECT_EQ(counters.TCPDSACKRecv, 1u);
+  EXPECT_EQ(recovery.rack().reo_wnd_mult(), 2);
+  // Within the second block (second case): the second block is still news.
+  const std::array<SackBlock, 2> inside{SackBlock{SeqNum{5000}, SeqNum{6000}},
+                                        SackBlock{SeqNum{4000}, SeqNum{7000}}};
+  EXPECT_TRUE(recovery.on_sack_blocks(inside, flight, SeqNum{3000}));
+  EXPECT_EQ(counters.TCPDSACKRecv, 2u);
+  EXPECT_EQ(recovery.rack().reo_wnd_mult(), 2);  // once per round trip
+  EXPECT_EQ(recovery.scoreboard().sacked_bytes_above(SeqNum{3000}), 3000u);
+  // An ordinary block is not a D-SACK.
+  const std::array<SackBlock, 1> plain{SackBlock{SeqNum{8000}, SeqNum{9000}}};
+  EXPECT_TRUE(recovery.on_sack_blocks(plain, flight, SeqNum{3000}));
+  EXPECT_EQ(counters.TCPDSACKRecv, 2u);
 }
 
 }  // namespace

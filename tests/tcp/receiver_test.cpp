@@ -151,3 +151,48 @@ TEST(Receiver, AcceptabilityFollowsTheFourCases) {
 
 }  // namespace
 }  // namespace synack::testing
+
+namespace synack::testing {
+namespace {
+
+TEST(Receiver, DuplicatesAreReportedOnceByADsackBlock) {
+  ReceiverBench b;
+  b.arrive(b.t0, b.segment(0, 1000));
+  b.receiver.on_ack_sent();
+  // A retransmission overlapping what we have: the old part is the D-SACK (RFC 2883 4.1.1).
+  b.arrive(b.t0, b.segment(500, 1000));
+  TcpOptions options;
+  ASSERT_EQ(b.receiver.sack_blocks(options), 1u);
+  EXPECT_EQ(options.sack_blocks[0].left, SeqNum{5001 + 500});
+  EXPECT_EQ(options.sack_blocks[0].right, SeqNum{5001 + 1000});
+  b.receiver.on_ack_sent();
+  EXPECT_EQ(b.receiver.sack_blocks(options), 0u);  // reported once
+
+  // A segment wholly below RCV.NXT (unacceptable, answered with an ACK).
+  b.receiver.note_old_duplicate(b.segment(0, 1000));
+  ASSERT_EQ(b.receiver.sack_blocks(options), 1u);
+  EXPECT_EQ(options.sack_blocks[0].left, SeqNum{5001});
+  EXPECT_EQ(options.sack_blocks[0].right, SeqNum{5001 + 1000});
+  b.receiver.on_ack_sent();
+
+  // Out-of-order data received twice: the D-SACK, then the block holding it (RFC 2883 4.1.2).
+  b.arrive(b.t0, b.segment(3000, 1000));
+  b.receiver.on_ack_sent();
+  b.arrive(b.t0, b.segment(3000, 1000));
+  ASSERT_EQ(b.receiver.sack_blocks(options), 2u);
+  EXPECT_EQ(options.sack_blocks[0].left, SeqNum{5001 + 3000});
+  EXPECT_EQ(options.sack_blocks[1].left, SeqNum{5001 + 3000});
+  EXPECT_EQ(options.sack_blocks[1].right, SeqNum{5001 + 4000});
+}
+
+TEST(Receiver, NoDsackForTextFarBelowTheWindow) {
+  ReceiverBench b(4096);
+  b.arrive(b.t0, b.segment(0, 1000));
+  InboundSegment forged = b.segment(0, 10);
+  forged.header.seq = SeqNum{5001} - 100000;  // not anything we could have received
+  b.receiver.note_old_duplicate(forged);
+  EXPECT_FALSE(b.receiver.dsack().has_value());
+}
+
+}  // namespace
+}  // namespace synack::testing

@@ -40,7 +40,10 @@ void TcpConnection::on_segment(Instant now, const InboundSegment& seg) {
   if (!receiver_.acceptable(seg)) {
     ctx_.trace_segment(now_, TcpEventKind::kSegmentDropped, tuple_, seg.header, seg.payload.size(),
                        "outside the receive window");
-    if (!seg.header.has(kRst)) send_ack("ACK for unacceptable segment");
+    if (!seg.header.has(kRst)) {
+      receiver_.note_old_duplicate(seg);
+      send_ack("ACK for unacceptable segment");
+    }
     return;
   }
   // Second: RST. Third (security) does not apply.
@@ -178,7 +181,7 @@ bool TcpConnection::on_ack(const InboundSegment& seg) {
     return false;
   }
   const bool sack_news = recovery_.on_sack_blocks(
-      {h.options.sack_blocks.data(), h.options.sack_block_count}, sender_.flight());
+      {h.options.sack_blocks.data(), h.options.sack_block_count}, sender_.flight(), h.ack);
   const bool duplicate =
       options_.sack_permitted
           ? sack_news

@@ -7,8 +7,21 @@ namespace synack {
 
 using namespace tcp_flags;
 
-bool LossRecovery::on_sack_blocks(std::span<const SackBlock> blocks, const SendFlight& flight) {
+bool LossRecovery::on_sack_blocks(std::span<const SackBlock> blocks, const SendFlight& flight,
+                                  SeqNum ack) {
   if (!sack_ || blocks.empty()) return false;
+  // RFC 2883 section 4: the first block reports a duplicate when the cumulative ACK or the
+  // second block covers it.
+  const SackBlock& first = blocks[0];
+  const bool dsack =
+      first.left < first.right &&
+      (!(ack < first.right) ||
+       (blocks.size() > 1 && !(first.left < blocks[1].left) && !(blocks[1].right < first.right)));
+  if (dsack) {
+    ++counters_.TCPDSACKRecv;
+    rack_.on_dsack(flight.una, flight.max);  // RFC 8985 6.2 step 4: reordering, not loss
+    blocks = blocks.subspan(1);
+  }
   return scoreboard_.add(blocks, flight.una, flight.max);
 }
 

@@ -65,8 +65,9 @@ class LossRecovery {
   bool uses_rack() const { return sack_ && rack_enabled_; }
 
   // ---- what the connection's ACK processing reports ----
-  // The SACK blocks of an acceptable ACK; true if they reported bytes not SACKed before.
-  bool on_sack_blocks(std::span<const SackBlock> blocks, const SendFlight& flight);
+  // The SACK blocks of an acceptable ACK carrying `ack`; true if they reported bytes not SACKed
+  // before. A leading D-SACK block (RFC 2883 section 4) is counted and widens RACK's window.
+  bool on_sack_blocks(std::span<const SackBlock> blocks, const SendFlight& flight, SeqNum ack);
   // RFC 5681 section 2's DUPLICATE ACKNOWLEDGMENT (used without SACK): data outstanding, no
   // data, SYN or FIN on the segment, the same ACK number and the same window.
   // `window` is the segment's window, scaled; `snd_wnd` the one last taken.

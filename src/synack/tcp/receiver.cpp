@@ -53,6 +53,8 @@ std::optional<ReceivedText> TcpReceiver::trim(Instant now, const InboundSegment&
   ReceivedText r{seg.header.seq, seg.payload, seg.header.has(tcp_flags::kFin)};
   if (r.seq < rcv_nxt_) {  // trim what we already have
     const std::size_t skip = std::min<std::size_t>(rcv_nxt_ - r.seq, r.text.size());
+    // RFC 2883 section 4: report the duplicated part with a D-SACK block.
+    if (skip > 0) dsack_ = SackBlock{r.seq, r.seq + static_cast<std::uint32_t>(skip)};
     r.text = r.text.subspan(skip);
     r.seq += static_cast<std::uint32_t>(skip);
     if (r.text.empty() && r.seq < rcv_nxt_) r.fin = false;  // an old FIN we already counted
@@ -101,6 +103,17 @@ void TcpReceiver::accept_fin() {
   fin_received_ = true;
 }
 
+void TcpReceiver::note_old_duplicate(const InboundSegment& seg) {
+  const SeqNum end = seg.header.seq + static_cast<std::uint32_t>(seg.payload.size());
+  // Only text within the last window's worth below RCV.NXT: anything else is not a duplicate
+  // of ours but garbage, and is not echoed.
+  if (seg.payload.empty() || rcv_nxt_ < end ||
+      static_cast<std::uint32_t>(rcv_nxt_ - seg.header.seq) > buffer_.capacity()) {
+    return;
+  }
+  dsack_ = SackBlock{seg.header.seq, end};
+}
+
 void TcpReceiver::accept_in_order(Bytes text) {
   buffer_.push(text);  // fits: trimmed to the window
   rcv_nxt_ += static_cast<std::uint32_t>(text.size());
@@ -116,6 +129,8 @@ void TcpReceiver::accept_out_of_order(Instant now, SeqNum seq, Bytes text, bool 
   // once (the duplicate ACK, with SACK blocks, tells the sender about the hole).
   schedule_ack(now, true);
   if (text.empty()) return;
+  const SeqNum end = seq + static_cast<std::uint32_t>(text.size());
+  if (reassembly_.holds(seq, end)) dsack_ = SackBlock{seq, end};  // RFC 2883: a duplicate
   if (!reassembly_.add(seq, seq + static_cast<std::uint32_t>(text.size()))) {
     ++ctx_.counters.TCPOFODrop;
     ctx_.trace_segment(now, TcpEventKind::kSegmentDropped, tuple_, TcpRepr{}, text.size(),
@@ -147,6 +162,7 @@ void TcpReceiver::on_delayed_ack_deadline(Instant now) {
 }
 
 void TcpReceiver::on_ack_sent() {
+  dsack_.reset();
   last_ack_sent_ = rcv_nxt_;
   ack_now_ = false;
   unacked_segments_ = 0;
@@ -180,9 +196,12 @@ std::uint16_t TcpReceiver::advertised_window() {
 }
 
 std::uint8_t TcpReceiver::sack_blocks(TcpOptions& options) const {
-  if (reassembly_.empty()) return 0;
-  return static_cast<std::uint8_t>(
-      reassembly_.sack_blocks({options.sack_blocks.data(), options.sack_blocks.size()}));
+  std::size_t n = 0;
+  if (dsack_) options.sack_blocks[n++] = *dsack_;
+  if (!reassembly_.empty()) {
+    n += reassembly_.sack_blocks({options.sack_blocks.data() + n, options.sack_blocks.size() - n});
+  }
+  return static_cast<std::uint8_t>(n);
 }
 
 bool TcpReceiver::window_update_due() const {

@@ -55,6 +55,9 @@ class TcpReceiver {
   bool accept(Instant now, const ReceivedText& text);
   // The FIN is in order: RCV.NXT moves past it.
   void accept_fin();
+  // An unacceptable segment whose text lies wholly below RCV.NXT: a duplicate, reported by a
+  // D-SACK block in the ACK it gets (RFC 2883 section 4).
+  void note_old_duplicate(const InboundSegment& seg);
 
   // ---- the application ----
   std::size_t read(MutableBytes out);
@@ -82,7 +85,9 @@ class TcpReceiver {
   // What every segment we send says about the receiving side: the advertised window (moving the
   // right edge as 3.8.6.2.2 allows), and SACK blocks.
   std::uint16_t advertised_window();
+  // SACK blocks (RFC 2018), led by a D-SACK block for a duplicate just received (RFC 2883).
   std::uint8_t sack_blocks(TcpOptions& options) const;
+  const std::optional<SackBlock>& dsack() const { return dsack_; }
   // Whether reading opened the window enough to announce it (3.8.6.2.2); cleared by
   // update_checked() after each transmission round.
   bool window_update_due() const;
@@ -112,6 +117,7 @@ class TcpReceiver {
   ByteRing buffer_;  // in-order bytes not yet read, then out-of-order ones
   ReassemblyRanges reassembly_;
   bool fin_received_ = false;
+  std::optional<SackBlock> dsack_;  // reported once, in the next ACK
 
   bool ack_now_ = false;
   std::string_view ack_reason_ = "ack";
