@@ -3,6 +3,7 @@
 #include <cerrno>
 
 #include "synack/stack/tcp_layer.hpp"
+#include "synack/tcp/hash_domains.hpp"
 #include "synack/wire/checksum.hpp"
 
 namespace synack {
@@ -22,13 +23,11 @@ bool is_unspecified(const IpAddress& a) {
 }
 }  // namespace
 
-// Distinct from every other use of the ISN secret (see KeyedTupleHash::derive_key).
-constexpr std::uint32_t kDemuxHashLabel = 0x434f4e4e;  // "CONN"
-
 TcpLayer::TcpLayer(IpServices& ip, const TcpConfig& config, std::optional<TcpSecrets> secrets)
     : ip_(ip),
       ctx_(config, secrets ? *secrets : fresh_secrets(), *this),
-      demux_(0, KeyedTupleHash{KeyedTupleHash::derive_key(ctx_.secrets.isn_key, kDemuxHashLabel)}),
+      demux_(0, KeyedTupleHash{KeyedTupleHash::derive_key(ctx_.secrets.isn_key,
+                                                          hash_domain::kConnectionDemux)}),
       time_wait_(ctx_, config.max_time_wait) {}
 
 TcpLayer::~TcpLayer() = default;

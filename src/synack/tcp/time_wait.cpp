@@ -2,14 +2,13 @@
 
 #include <algorithm>
 
+#include "synack/tcp/hash_domains.hpp"
+
 namespace synack {
 
 using namespace tcp_flags;
 
 namespace {
-// The label that makes the table's hash key differ from every other key derived from the ISN
-// secret: "TWH1".
-constexpr std::uint32_t kHashKeyLabel = 0x54574831;
 // stamp() keeps every live expiry within kMaxTicksBehind of the latest one.
 constexpr std::int64_t kMaxTicksBehind = std::int64_t{1} << 31;
 constexpr std::int64_t kMaxDurationTicks = std::int64_t{1} << 30;
@@ -25,8 +24,11 @@ TimeWaitTable::TimeWaitTable(TcpContext& ctx, std::size_t capacity)
     : ctx_(ctx),
       capacity_(capacity),
       tick_shift_(tick_shift_for(ctx.config.time_wait_duration())),
-      ipv4_(KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key, kHashKeyLabel)}),
-      others_(KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key, kHashKeyLabel)}) {}
+      ipv4_(
+          KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key, hash_domain::kTimeWait)}),
+      others_(
+          KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key, hash_domain::kTimeWait)}) {
+}
 
 bool TimeWaitTable::insert(Instant now, const TimeWaitEntry& entry) {
   if (size() >= capacity_) {
