@@ -222,7 +222,7 @@ TEST(Stream, KeepaliveProbesAnIdleConnectionAndAbortsWhenThePeerIsGone) {
   p.run_for(seconds(30));
   EXPECT_EQ(p.client.tcp().take_error(c), ETIMEDOUT);
   EXPECT_EQ(p.client.tcp().counters().TCPAbortOnKeepalive, 1u);
-  const auto closed = TcpPair::when_entered(p.client_events, TcpState::kClosed);
+  const auto closed = when_entered(p.client_events, TcpState::kClosed);
   ASSERT_TRUE(closed.has_value());
   // Idle since the last answer (about 30.07 s): probes at +10, +11, +12 s, abort at +13 s.
   EXPECT_GT(*closed - cut, seconds(10));
@@ -234,13 +234,13 @@ TEST(Stream, NagleHoldsSmallSegmentsWhileDataIsUnacknowledgedAndNoDelayDoesNot) 
     TcpPair p;
     auto [c, s] = p.open();
     ASSERT_EQ(p.client.tcp().set_no_delay(c, no_delay), 0);
-    const std::size_t before = TcpPair::sent(p.client_events).size();
+    const std::size_t before = segments_sent(p.client_events).size();
     for (int i = 0; i < 5; ++i) {
       ASSERT_TRUE(p.client.tcp().send(c, std::array<std::uint8_t, 10>{}));
       p.run_for(milliseconds(1));
     }
     p.run_for(milliseconds(5));
-    const std::size_t small_segments = TcpPair::sent(p.client_events).size() - before;
+    const std::size_t small_segments = segments_sent(p.client_events).size() - before;
     EXPECT_EQ(small_segments, no_delay ? 5u : 1u) << "no_delay=" << no_delay;
   }
 }

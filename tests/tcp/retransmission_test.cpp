@@ -25,7 +25,7 @@ TEST(Retransmission, DataIsRetransmittedWithDoublingIntervalsThenAborted) {
   p.run_for(seconds(2000));
 
   std::vector<std::int64_t> sends_ms;
-  for (const auto& e : TcpPair::sent(p.client_events)) {
+  for (const auto& e : segments_sent(p.client_events)) {
     if (e.segment.length == 100) sends_ms.push_back(to_micros(e.time) / 1000);
   }
   // RTO from the handshake sample (20 ms) is the 200 ms floor; it doubles to the 120 s cap.
@@ -35,7 +35,7 @@ TEST(Retransmission, DataIsRetransmittedWithDoublingIntervalsThenAborted) {
                                               445600, 565600, 685600, 805600};
   EXPECT_EQ(sends_ms, expected);
   // The 16th expiry gives up: 805.6 + 120 s.
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(925'600'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kClosed), from_micros(925'600'000));
   EXPECT_EQ(p.client.tcp().take_error(c), ETIMEDOUT);
   EXPECT_EQ(p.client.tcp().counters().TCPAbortOnTimeout, 1u);
   EXPECT_EQ(p.client.tcp().counters().RetransSegs, 15u);
@@ -54,7 +54,7 @@ TEST(Retransmission, RetriesAreConfigurable) {
   ASSERT_EQ(*p.client.tcp().send(c, data), 10u);
   p.run_for(seconds(60));
   // 1.0 + 0.2 + 0.4 + 0.8 + 1.6
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(4'000'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kClosed), from_micros(4'000'000));
   EXPECT_EQ(p.client.tcp().take_error(c), ETIMEDOUT);
 }
 
@@ -71,7 +71,7 @@ TEST(Retransmission, LostSegmentIsResentAfterOneRtoAndTheStreamStaysExact) {
   auto n = p.server.tcp().recv(s, buf);
   ASSERT_TRUE(n.has_value());
   EXPECT_EQ(std::string(buf.begin(), buf.begin() + *n), message);
-  const auto sent = TcpPair::sent(p.client_events);
+  const auto sent = segments_sent(p.client_events);
   std::vector<std::int64_t> data_ms;
   for (const auto& e : sent) {
     if (e.segment.length > 0) data_ms.push_back(to_micros(e.time) / 1000);

@@ -5,12 +5,18 @@
 
 #include <cerrno>
 
+#include "synack/scenario/evidence_format.hpp"
 #include "synack/scenario/scenarios.hpp"
 #include "synack/scenario/world.hpp"
+#include "synack/testbed/event_queries.hpp"
+#include "synack/testbed/frame_predicates.hpp"
+#include "synack/testbed/open_connection.hpp"
+#include "synack/testbed/socket_io.hpp"
 
 namespace synack::scenario {
 
 using namespace tcp_flags;
+using namespace testbed;
 
 namespace {
 
@@ -37,13 +43,10 @@ std::optional<Instant> time_wait_end(const std::vector<TcpEvent>& events) {
 ScenarioResult run_four_way_close(const ScenarioOptions& opt) {
   ScenarioResult r;
   World w(world_options(opt));
-  const auto cs = w.open();
-  if (!r.check(cs.has_value(), "the connection opens")) return r;
-  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
-  const SocketId c = cs->first;
-  const SocketId s = cs->second;
-  const FourTuple tuple = *w.client.tcp().tuple(c);
-  w.sim.run_until(kCloseAt);
+  const auto conn = open_connection_then_idle(w, kCloseAt);
+  if (!r.check(conn.has_value(), "the connection opens")) return r;
+  const SocketId c = conn->client, s = conn->server;
+  const FourTuple tuple = conn->tuple;
   w.client.tcp().close(c);
   // The server's application notices end of stream, finishes its work, and closes 200 ms later.
   std::string rest;
@@ -85,13 +88,10 @@ ScenarioResult run_four_way_close(const ScenarioOptions& opt) {
 ScenarioResult run_half_close(const ScenarioOptions& opt) {
   ScenarioResult r;
   World w(world_options(opt));
-  const auto cs = w.open();
-  if (!r.check(cs.has_value(), "the connection opens")) return r;
-  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
-  const SocketId c = cs->first;
-  const SocketId s = cs->second;
-  const FourTuple tuple = *w.client.tcp().tuple(c);
-  w.sim.run_until(kCloseAt);
+  const auto conn = open_connection_then_idle(w, kCloseAt);
+  if (!r.check(conn.has_value(), "the connection opens")) return r;
+  const SocketId c = conn->client, s = conn->server;
+  const FourTuple tuple = conn->tuple;
   // The client has sent its whole request: it shuts down its sending direction only.
   w.client.tcp().shutdown(c, ShutdownHow::kWrite);
   std::string none;
@@ -152,13 +152,10 @@ struct LostFinalAck {
 
 LostFinalAck lost_final_ack(World& w) {
   LostFinalAck out;
-  const auto cs = w.open();
-  if (!cs) return out;
-  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
-  const SocketId c = cs->first;
-  const SocketId s = cs->second;
-  out.tuple = *w.client.tcp().tuple(c);
-  w.sim.run_until(kCloseAt);
+  const auto conn = open_connection_then_idle(w, kCloseAt);
+  if (!conn) return out;
+  const SocketId c = conn->client, s = conn->server;
+  out.tuple = conn->tuple;
   w.client.tcp().close(c);
   w.sim.run_for(milliseconds(50));
   // The client's next pure ACK is the final one of the close: lose it.
@@ -178,7 +175,7 @@ LostFinalAck lost_final_ack(World& w) {
 ScenarioResult run_lost_final_ack(const ScenarioOptions& opt) {
   ScenarioResult r;
   World with(world_options(opt));
-  WorldOptions wo = world_options(ScenarioOptions{opt.seed, ""});
+  testbed::TwoHostOptions wo = world_options(ScenarioOptions{opt.seed, ""});
   wo.client_tcp.time_wait_enabled = false;
   World without(wo);
   const LostFinalAck a = lost_final_ack(with);
@@ -210,13 +207,10 @@ ScenarioResult run_lost_final_ack(const ScenarioOptions& opt) {
 ScenarioResult run_simultaneous_close(const ScenarioOptions& opt) {
   ScenarioResult r;
   World w(world_options(opt));
-  const auto cs = w.open();
-  if (!r.check(cs.has_value(), "the connection opens")) return r;
-  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
-  const SocketId c = cs->first;
-  const SocketId s = cs->second;
-  const FourTuple tuple = *w.client.tcp().tuple(c);
-  w.sim.run_until(kCloseAt);
+  const auto conn = open_connection_then_idle(w, kCloseAt);
+  if (!r.check(conn.has_value(), "the connection opens")) return r;
+  const SocketId c = conn->client, s = conn->server;
+  const FourTuple tuple = conn->tuple;
   w.client.tcp().close(c);
   w.server.tcp().close(s);
   w.sim.run_for(seconds(1));
@@ -243,13 +237,10 @@ ScenarioResult run_simultaneous_close(const ScenarioOptions& opt) {
 ScenarioResult run_retransmission_backoff(const ScenarioOptions& opt) {
   ScenarioResult r;
   World w(world_options(opt));
-  const auto cs = w.open();
-  if (!r.check(cs.has_value(), "the connection opens")) return r;
-  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
-  const SocketId c = cs->first;
-  const SocketId s = cs->second;
-  const FourTuple tuple = *w.client.tcp().tuple(c);
-  w.sim.run_until(kCloseAt);
+  const auto conn = open_connection_then_idle(w, kCloseAt);
+  if (!r.check(conn.has_value(), "the connection opens")) return r;
+  const SocketId c = conn->client, s = conn->server;
+  const FourTuple tuple = conn->tuple;
   // From now on nothing the client sends arrives.
   sim::Impairments dead = w.link->impairments(sim::Direction::a_to_b);
   dead.loss = 1.0;

@@ -4,13 +4,18 @@
 
 #include <map>
 
+#include "synack/scenario/evidence_format.hpp"
 #include "synack/scenario/scenarios.hpp"
-#include "synack/scenario/scripted_peer.hpp"
 #include "synack/scenario/world.hpp"
+#include "synack/testbed/event_queries.hpp"
+#include "synack/testbed/frame_predicates.hpp"
+#include "synack/testbed/scripted_peer.hpp"
+#include "synack/testbed/socket_io.hpp"
 
 namespace synack::scenario {
 
 using namespace tcp_flags;
+using namespace testbed;
 
 namespace {
 
@@ -19,8 +24,7 @@ const Duration kRunFor = seconds(40);
 constexpr int kAttempts = 3;
 
 FourTuple client_tuple(std::uint16_t port) {
-  return FourTuple{Endpoint{IpAddress::v4(kClientIp), port},
-                   Endpoint{IpAddress::v4(kServerIp), kServerPort}};
+  return FourTuple{client_endpoint(port), server_endpoint()};
 }
 
 FourTuple server_view(const FourTuple& t) {
@@ -51,13 +55,7 @@ struct ScriptedWorld {
     sim.on_frame(viz::frame_recorder(frames));
   }
   viz::Ladder ladder(const FourTuple& t, std::string title) const {
-    viz::SimulationLadderOptions lo;
-    lo.connection = t;
-    lo.left_name = "client " + t.local.to_string();
-    lo.right_name = "server " + t.remote.to_string();
-    lo.title = std::move(title);
-    lo.relative_seq = true;
-    return viz::ladder_from_simulation(client_events, server_events, frames, lo);
+    return connection_ladder(t, std::move(title), client_events, server_events, frames);
   }
   sim::Simulator sim;
   ScriptedPeer client;

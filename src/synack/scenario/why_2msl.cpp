@@ -6,13 +6,16 @@
 
 #include <cerrno>
 
+#include "synack/scenario/evidence_format.hpp"
 #include "synack/scenario/scenarios.hpp"
 #include "synack/scenario/world.hpp"
+#include "synack/testbed/socket_io.hpp"
 #include "synack/wire/ipv4.hpp"
 
 namespace synack::scenario {
 
 using namespace tcp_flags;
+using namespace testbed;
 
 namespace {
 
@@ -23,8 +26,8 @@ bool carries_data(Bytes frame) {
   return tcp && !tcp->payload().empty();
 }
 
-WorldOptions unsafe_world(std::uint64_t seed, std::optional<Duration> time_wait) {
-  WorldOptions w;
+testbed::TwoHostOptions unsafe_world(std::uint64_t seed, std::optional<Duration> time_wait) {
+  testbed::TwoHostOptions w;
   w.seed = seed;
   for (TcpConfig* t : {&w.client_tcp, &w.server_tcp}) {
     t->timestamps = false;
@@ -186,7 +189,7 @@ constexpr int kTrials = 150;
 
 MonteCarloRow monte_carlo(std::uint64_t seed, int multiple) {
   const Duration msl = seconds(1);
-  WorldOptions wo =
+  testbed::TwoHostOptions wo =
       unsafe_world(seed, multiple == 0 ? std::nullopt : std::optional<Duration>(multiple * msl));
   wo.client_tcp.msl = msl;
   wo.server_tcp.msl = msl;
@@ -227,7 +230,7 @@ MonteCarloRow monte_carlo(std::uint64_t seed, int multiple) {
 
 ScenarioResult run_why_2msl(const ScenarioOptions& opt) {
   ScenarioResult r;
-  WorldOptions short_opts = unsafe_world(opt.seed, seconds(1));
+  testbed::TwoHostOptions short_opts = unsafe_world(opt.seed, seconds(1));
   short_opts.pcap_path = opt.pcap_path;
   World short_tw(short_opts);
   World full_tw(unsafe_world(opt.seed, seconds(60)));

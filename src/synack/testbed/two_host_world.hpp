@@ -1,0 +1,37 @@
+#pragma once
+// The stage most scenarios and tests run on: the client and the server stack joined by one
+// raw-IP link (10 ms one way unless told otherwise), secrets derived from the seed unless fixed,
+// every TCP event of both sides recorded.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "synack/testbed/client_and_server.hpp"
+#include "synack/testbed/host_config.hpp"
+
+namespace synack::testbed {
+
+struct TwoHostOptions {
+  std::uint64_t seed = 1;
+  Duration one_way_delay = milliseconds(10);
+  TcpConfig client_tcp;
+  TcpConfig server_tcp;
+  // Fixed secrets (tests that compute cookies or ISNs); by default derived from the seed.
+  std::optional<TcpSecrets> client_secrets;
+  std::optional<TcpSecrets> server_secrets;
+  std::size_t output_queue_capacity = kDeepOutputQueue;
+  // Prefix of both interfaces (15: spoofed sources in 198.18.0.0/15 are on-link).
+  std::uint8_t prefix_length = 24;
+  sim::SimulatorOptions sim;
+  std::string pcap_path;  // Capture the link when set.
+};
+
+class TwoHostWorld : public ClientAndServer {
+ public:
+  explicit TwoHostWorld(const TwoHostOptions& options = {});
+
+  sim::Link* link = nullptr;        // a = client, b = server
+  std::optional<std::string> pcap;  // Set when the capture was opened.
+};
+
+}  // namespace synack::testbed
