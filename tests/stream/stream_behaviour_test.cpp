@@ -25,8 +25,11 @@ TEST(Stream, SequenceNumbersWrapAroundWithoutHarm) {
   o.bytes = 4u << 20;
   o.data_path = path(0.01);
   o.ack_path = path(0.01);
-  o.client_config.fixed_isn = 0xffffffffu - 1'000'000;  // wraps a million bytes in
-  o.server_config.fixed_isn = 0xfffffff0u;
+  // Fixed ISNs (a demonstration setting): the client's sequence numbers wrap a million bytes in.
+  o.client_demonstration = DemonstrationSettings{};
+  o.client_demonstration->fixed_isn = 0xffffffffu - 1'000'000;
+  o.server_demonstration = DemonstrationSettings{};
+  o.server_demonstration->fixed_isn = 0xfffffff0u;
   const BulkResult r = run_bulk(o);
   EXPECT_TRUE(r.byte_exact());
   EXPECT_GT(r.client.RetransSegs, 0u);  // losses were repaired across the wrap too

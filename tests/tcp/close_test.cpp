@@ -155,7 +155,8 @@ TEST(Close, LostFinalAckIsRepairedByTimeWaitWhichRestartsItsTimer) {
 
 TEST(Close, WithoutTimeWaitALostFinalAckEndsInReset) {
   TcpPairOptions o;
-  o.client_tcp.time_wait_enabled = false;
+  o.client_demonstration = DemonstrationSettings{};  // not for production: no TIME_WAIT
+  o.client_demonstration->time_wait_enabled = false;
   TcpPair p(o);
   auto [c, s] = p.open();
   p.sim.run_until(from_micros(1'000'000));

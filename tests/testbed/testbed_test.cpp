@@ -71,6 +71,20 @@ TEST(TwoHostWorld, TheSeedDecidesTheSecretsAndEachHostHasItsOwn) {
   EXPECT_EQ(client_config.host.output_queue_capacity, kDeepOutputQueue);
 }
 
+TEST(TwoHostWorld, DemonstrationSettingsReachEachSide) {
+  TwoHostOptions o;
+  o.client_demonstration = DemonstrationSettings{};
+  o.client_demonstration->fixed_isn = 1000;
+  o.server_demonstration = DemonstrationSettings{};
+  o.server_demonstration->fixed_isn = 5000;
+  TwoHostWorld w(o);
+  const auto c = open_connection(w);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(w.client.tcp().connection(c->client)->iss(), SeqNum{1000});
+  EXPECT_EQ(w.server.tcp().connection(c->server)->iss(), SeqNum{5000});
+  EXPECT_EQ(w.client.tcp().demonstration_settings().fixed_isn, 1000u);
+}
+
 TEST(OpenConnection, ThenIdleReturnsAtTheQuietTime) {
   TwoHostWorld w;
   const auto c = open_connection_then_idle(w, from_micros(1'000'000));

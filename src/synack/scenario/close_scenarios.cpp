@@ -176,7 +176,8 @@ ScenarioResult run_lost_final_ack(const ScenarioOptions& opt) {
   ScenarioResult r;
   World with(world_options(opt));
   testbed::TwoHostOptions wo = world_options(ScenarioOptions{opt.seed, ""});
-  wo.client_tcp.time_wait_enabled = false;
+  wo.client_demonstration = DemonstrationSettings{};
+  wo.client_demonstration->time_wait_enabled = false;
   World without(wo);
   const LostFinalAck a = lost_final_ack(with);
   const LostFinalAck b = lost_final_ack(without);

@@ -80,6 +80,15 @@ void TcpLayer::release(SocketId id) {
 
 // ---------------------------------------------------------------- API
 
+int TcpLayer::use_demonstration_settings(const DemonstrationSettings& settings) {
+  const bool in_use =
+      std::any_of(sockets_.begin(), sockets_.end(), [](const Socket& s) { return s.in_use; });
+  if (in_use || time_wait_.size() != 0) return EBUSY;
+  ctx_.demonstration = settings;
+  time_wait_.on_duration_changed();
+  return 0;
+}
+
 Expected<SocketId, int> TcpLayer::listen(const Endpoint& local, int backlog,
                                          std::optional<TcpSocketOptions> options) {
   if (listeners_.count(local)) return Unexpected{EADDRINUSE};
@@ -146,12 +155,7 @@ Expected<std::size_t, int> TcpLayer::send(SocketId id, Bytes data) {
   TcpConnection& c = *s->connection;
   if (s->pending_error) return Unexpected{std::exchange(s->pending_error, 0)};
   if (c.error()) return Unexpected{EPIPE};
-  const TcpState st = c.state();
-  if (st == TcpState::kSynSent || st == TcpState::kSynReceived) {
-    // Queued until ESTABLISHED, as RFC 9293 3.10.2 allows.
-  } else if (st != TcpState::kEstablished && st != TcpState::kCloseWait) {
-    return Unexpected{EPIPE};
-  }
+  if (!accepts_send(c.state())) return Unexpected{EPIPE};
   if (s->detached) return Unexpected{EPIPE};
   if (data.empty()) return std::size_t{0};
   const std::size_t n = c.send(data);
@@ -337,16 +341,8 @@ void TcpLayer::settle(SocketId id) {
 void TcpLayer::finish_connection(SocketId id, Socket& s) {
   TcpConnection& c = *s.connection;
   if (c.state() == TcpState::kTimeWait) {
-    if (ctx_.config.time_wait_enabled) {
-      TimeWaitEntry tw;
-      tw.tuple = c.tuple();
-      tw.snd_nxt = c.snd_nxt();
-      tw.rcv_nxt = c.rcv_nxt();
-      tw.timestamps = c.options().timestamps;
-      tw.ts_recent = c.options().ts_recent;
-      tw.window = static_cast<std::uint16_t>(std::min<std::size_t>(
-          c.socket_options().receive_buffer >> c.options().receive_shift, 65535));
-      time_wait_.insert(now_, tw);
+    if (ctx_.demonstration.time_wait_enabled) {
+      time_wait_.insert(now_, c.time_wait_entry());
     } else {
       ctx_.trace_state(now_, c.tuple(), TcpState::kTimeWait, TcpState::kClosed,
                        "TIME_WAIT disabled");

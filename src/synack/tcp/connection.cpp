@@ -97,16 +97,21 @@ bool TcpConnection::writable() const {
 }
 
 std::size_t TcpConnection::send(Bytes data) {
-  if (fin_queued_ || error_ != 0 || has_requests()) return 0;
-  switch (state_) {
-    case TcpState::kSynSent:
-    case TcpState::kSynReceived:  // RFC 9293 3.10.2: queue until ESTABLISHED
-    case TcpState::kEstablished:
-    case TcpState::kCloseWait:
-      return send_buffer_.push(data);
-    default:
-      return 0;
-  }
+  if (fin_queued_ || error_ != 0 || has_requests() || !accepts_send(state_)) return 0;
+  return send_buffer_.push(data);
+}
+
+TimeWaitEntry TcpConnection::time_wait_entry() const {
+  TimeWaitEntry tw;
+  tw.tuple = tuple_;
+  tw.snd_nxt = snd_nxt_;
+  tw.rcv_nxt = rcv_nxt_;
+  tw.timestamps = options_.timestamps;
+  tw.ts_recent = options_.ts_recent;
+  // The window our ACKs from TIME_WAIT advertise: the whole receive buffer, scaled.
+  tw.window = static_cast<std::uint16_t>(
+      std::min<std::size_t>(socket_options_.receive_buffer >> options_.receive_shift, 65535));
+  return tw;
 }
 
 std::size_t TcpConnection::receive(MutableBytes out) {

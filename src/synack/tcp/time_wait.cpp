@@ -23,11 +23,15 @@ int tick_shift_for(Duration time_wait) {
 TimeWaitTable::TimeWaitTable(TcpContext& ctx, std::size_t capacity)
     : ctx_(ctx),
       capacity_(capacity),
-      tick_shift_(tick_shift_for(ctx.config.time_wait_duration())),
+      tick_shift_(tick_shift_for(ctx.time_wait_duration())),
       ipv4_(
           KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key, hash_domain::kTimeWait)}),
       others_(
           KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key, hash_domain::kTimeWait)}) {
+}
+
+void TimeWaitTable::on_duration_changed() {
+  if (size() == 0) tick_shift_ = tick_shift_for(ctx_.time_wait_duration());
 }
 
 bool TimeWaitTable::insert(Instant now, const TimeWaitEntry& entry) {
@@ -38,7 +42,7 @@ bool TimeWaitTable::insert(Instant now, const TimeWaitEntry& entry) {
     return false;
   }
   const TimeWaitState state{entry.snd_nxt,   entry.rcv_nxt,
-                            entry.ts_recent, stamp(now + ctx_.config.time_wait_duration()),
+                            entry.ts_recent, stamp(now + ctx_.time_wait_duration()),
                             entry.window,    entry.timestamps};
   if (const auto key = Ipv4TupleKey::pack(entry.tuple)) {
     ipv4_.push_back(*key, state);
@@ -122,7 +126,7 @@ void TimeWaitTable::send_ack(Instant now, const FourTuple& tuple, const TimeWait
 
 TimeWaitState* TimeWaitTable::restart(Instant now, const FourTuple& tuple) {
   // Stamp first: stamping may rewrite other entries' ticks but never moves an entry.
-  const std::uint32_t tick = stamp(now + ctx_.config.time_wait_duration());
+  const std::uint32_t tick = stamp(now + ctx_.time_wait_duration());
   TimeWaitState* entry = nullptr;
   if (const auto key = Ipv4TupleKey::pack(tuple)) {
     entry = ipv4_.move_to_back(*key);

@@ -27,4 +27,11 @@ void ClientAndServer::record_events() {
   server.tcp().set_event_callback([this](const TcpEvent& e) { server_events.push_back(e); });
 }
 
+void ClientAndServer::use_demonstration_settings(
+    const std::optional<DemonstrationSettings>& client_settings,
+    const std::optional<DemonstrationSettings>& server_settings) {
+  if (client_settings) client.tcp().use_demonstration_settings(*client_settings);
+  if (server_settings) server.tcp().use_demonstration_settings(*server_settings);
+}
+
 }  // namespace synack::testbed

@@ -9,6 +9,7 @@
 
 #include "synack/sim/simulator.hpp"
 #include "synack/stack/stack.hpp"
+#include "synack/tcp/demonstration.hpp"
 #include "synack/testbed/addresses.hpp"
 
 namespace synack::testbed {
@@ -51,6 +52,9 @@ class ClientAndServer {
 
   // Appends every TCP event of each side to client_events / server_events from now on.
   void record_events();
+  // Hands each side its demonstration settings (unsafe on purpose), when it has any.
+  void use_demonstration_settings(const std::optional<DemonstrationSettings>& client_settings,
+                                  const std::optional<DemonstrationSettings>& server_settings);
 
  private:
   std::optional<SocketId> listener_;

@@ -8,6 +8,7 @@ TwoHostWorld::TwoHostWorld(const TwoHostOptions& o)
                                    o.output_queue_capacity),
                       stack_config(o.server_tcp, o.seed, HostRole::server, o.server_secrets,
                                    o.output_queue_capacity)) {
+  use_demonstration_settings(o.client_demonstration, o.server_demonstration);
   client.add_interface(raw_interface(kClientIp, o.prefix_length));
   server.add_interface(raw_interface(kServerIp, o.prefix_length));
   const auto a = sim.add_node(client, "client");

@@ -16,6 +16,9 @@ struct TwoHostOptions {
   Duration one_way_delay = milliseconds(10);
   TcpConfig client_tcp;
   TcpConfig server_tcp;
+  // Unsafe behaviour a scenario demonstrates (fixed ISN, short or no TIME_WAIT); none by default.
+  std::optional<DemonstrationSettings> client_demonstration;
+  std::optional<DemonstrationSettings> server_demonstration;
   // Fixed secrets (tests that compute cookies or ISNs); by default derived from the seed.
   std::optional<TcpSecrets> client_secrets;
   std::optional<TcpSecrets> server_secrets;
