@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <string>
 
 #include "synack/scenario/evidence_format.hpp"
 #include "synack/scenario/scenarios.hpp"
@@ -38,15 +39,24 @@ std::optional<Instant> time_wait_end(const std::vector<TcpEvent>& events) {
   return std::nullopt;
 }
 
-}  // namespace
+// What a close scenario does once its connection is open and idle: its steps, evidence, checks.
+using CloseSteps = void (*)(World& w, const OpenConnection& conn, ScenarioResult& r);
 
-ScenarioResult run_four_way_close(const ScenarioOptions& opt) {
+// The frame of the close scenarios: a world whose connection opened and stayed idle until
+// kCloseAt, the scenario's own steps, then the capture and the connection's ladder, `title`.
+ScenarioResult close_scenario(const ScenarioOptions& opt, std::string title, CloseSteps steps) {
   ScenarioResult r;
   World w(world_options(opt));
   const auto conn = open_connection_then_idle(w, kCloseAt);
   if (!r.check(conn.has_value(), "the connection opens")) return r;
-  const SocketId c = conn->client, s = conn->server;
-  const FourTuple tuple = conn->tuple;
+  steps(w, *conn, r);
+  finish(w, r, conn->tuple, std::move(title));
+  return r;
+}
+
+void four_way_close_steps(World& w, const OpenConnection& conn, ScenarioResult& r) {
+  const SocketId c = conn.client, s = conn.server;
+  const FourTuple tuple = conn.tuple;
   w.client.tcp().close(c);
   // The server's application notices end of stream, finishes its work, and closes 200 ms later.
   std::string rest;
@@ -81,17 +91,11 @@ ScenarioResult run_four_way_close(const ScenarioOptions& opt) {
           "client: FIN_WAIT_1 > FIN_WAIT_2 > TIME_WAIT > CLOSED");
   r.check(tw_in && tw_out && *tw_out - *tw_in == 2 * w.client.tcp().config().msl,
           "TIME_WAIT lasts exactly 2 MSL");
-  finish(w, r, tuple, "four-way close");
-  return r;
 }
 
-ScenarioResult run_half_close(const ScenarioOptions& opt) {
-  ScenarioResult r;
-  World w(world_options(opt));
-  const auto conn = open_connection_then_idle(w, kCloseAt);
-  if (!r.check(conn.has_value(), "the connection opens")) return r;
-  const SocketId c = conn->client, s = conn->server;
-  const FourTuple tuple = conn->tuple;
+void half_close_steps(World& w, const OpenConnection& conn, ScenarioResult& r) {
+  const SocketId c = conn.client, s = conn.server;
+  const FourTuple tuple = conn.tuple;
   // The client has sent its whole request: it shuts down its sending direction only.
   w.client.tcp().shutdown(c, ShutdownHow::kWrite);
   std::string none;
@@ -135,11 +139,7 @@ ScenarioResult run_half_close(const ScenarioOptions& opt) {
   r.check(data_between == parts.size(), "the server's three writes travel between them");
   r.check(received == "the rest of the response" && client_eof,
           "the half-closed client receives every byte, then end of stream");
-  finish(w, r, tuple, "half-close: data after the FIN");
-  return r;
 }
-
-namespace {
 
 struct LostFinalAck {
   std::vector<TcpEvent> server_fins;
@@ -205,13 +205,10 @@ ScenarioResult run_lost_final_ack(const ScenarioOptions& opt) {
   return r;
 }
 
-ScenarioResult run_simultaneous_close(const ScenarioOptions& opt) {
-  ScenarioResult r;
-  World w(world_options(opt));
-  const auto conn = open_connection_then_idle(w, kCloseAt);
-  if (!r.check(conn.has_value(), "the connection opens")) return r;
-  const SocketId c = conn->client, s = conn->server;
-  const FourTuple tuple = conn->tuple;
+namespace {
+void simultaneous_close_steps(World& w, const OpenConnection& conn, ScenarioResult& r) {
+  const SocketId c = conn.client, s = conn.server;
+  const FourTuple tuple = conn.tuple;
   w.client.tcp().close(c);
   w.server.tcp().close(s);
   w.sim.run_for(seconds(1));
@@ -231,17 +228,10 @@ ScenarioResult run_simultaneous_close(const ScenarioOptions& opt) {
           "both enter CLOSING when the other's FIN arrives (1.010 s)");
   r.check(w.client.tcp().time_wait().size() == 1 && w.server.tcp().time_wait().size() == 1,
           "both hold TIME_WAIT");
-  finish(w, r, tuple, "simultaneous close");
-  return r;
 }
 
-ScenarioResult run_retransmission_backoff(const ScenarioOptions& opt) {
-  ScenarioResult r;
-  World w(world_options(opt));
-  const auto conn = open_connection_then_idle(w, kCloseAt);
-  if (!r.check(conn.has_value(), "the connection opens")) return r;
-  const SocketId c = conn->client, s = conn->server;
-  const FourTuple tuple = conn->tuple;
+void retransmission_backoff_steps(World& w, const OpenConnection& conn, ScenarioResult& r) {
+  const SocketId c = conn.client;
   // From now on nothing the client sends arrives.
   sim::Impairments dead = w.link->impairments(sim::Direction::a_to_b);
   dead.loss = 1.0;
@@ -274,9 +264,24 @@ ScenarioResult run_retransmission_backoff(const ScenarioOptions& opt) {
   r.check(shape, "each interval doubles the last, from the 200 ms RTO floor up to the 120 s cap");
   r.check(closed && *closed - sends.back() == cfg.rto_max && error == ETIMEDOUT,
           "one last RTO after the final try, then ETIMEDOUT");
-  finish(w, r, tuple, "retransmission backoff until the connection gives up");
-  (void)s;
-  return r;
+}
+}  // namespace
+
+ScenarioResult run_four_way_close(const ScenarioOptions& opt) {
+  return close_scenario(opt, "four-way close", four_way_close_steps);
+}
+
+ScenarioResult run_half_close(const ScenarioOptions& opt) {
+  return close_scenario(opt, "half-close: data after the FIN", half_close_steps);
+}
+
+ScenarioResult run_simultaneous_close(const ScenarioOptions& opt) {
+  return close_scenario(opt, "simultaneous close", simultaneous_close_steps);
+}
+
+ScenarioResult run_retransmission_backoff(const ScenarioOptions& opt) {
+  return close_scenario(opt, "retransmission backoff until the connection gives up",
+                        retransmission_backoff_steps);
 }
 
 }  // namespace synack::scenario

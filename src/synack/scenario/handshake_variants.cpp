@@ -7,6 +7,7 @@
 #include "synack/scenario/evidence_format.hpp"
 #include "synack/scenario/scenarios.hpp"
 #include "synack/scenario/world.hpp"
+#include "synack/testbed/direct_link.hpp"
 #include "synack/testbed/event_queries.hpp"
 #include "synack/testbed/frame_predicates.hpp"
 #include "synack/testbed/scripted_peer.hpp"
@@ -48,10 +49,9 @@ struct ScriptedWorld {
   explicit ScriptedWorld(const ScenarioOptions& o) : sim(o.seed) {
     const auto a = sim.add_node(client, "client");
     const auto b = sim.add_node(server, "server");
-    sim::Impairments imp;
-    imp.delay = milliseconds(10);
-    link = &sim.connect(a, 0, b, 0, sim::LinkConfig::symmetric(imp, sim::LinkLayer::raw_ip));
-    if (!o.pcap_path.empty() && sim.capture_link(link->id(), o.pcap_path)) pcap = o.pcap_path;
+    DirectLink joined = join_directly(sim, a, b, milliseconds(10), o.pcap_path);
+    link = joined.link;
+    pcap = std::move(joined.pcap);
     sim.on_frame(viz::frame_recorder(frames));
   }
   viz::Ladder ladder(const FourTuple& t, std::string title) const {

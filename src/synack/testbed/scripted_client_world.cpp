@@ -1,5 +1,9 @@
 #include "synack/testbed/scripted_client_world.hpp"
 
+#include <utility>
+
+#include "synack/testbed/direct_link.hpp"
+
 namespace synack::testbed {
 
 ScriptedClientWorld::ScriptedClientWorld(const ScriptedClientOptions& o)
@@ -9,10 +13,9 @@ ScriptedClientWorld::ScriptedClientWorld(const ScriptedClientOptions& o)
   server.add_interface(raw_interface(kServerIp, o.prefix_length));
   const auto a = sim.add_node(peer, "peer");
   const auto b = sim.add_node(server, "server");
-  sim::Impairments imp;
-  imp.delay = o.one_way_delay;
-  link = &sim.connect(a, 0, b, 0, sim::LinkConfig::symmetric(imp, sim::LinkLayer::raw_ip));
-  if (!o.pcap_path.empty() && sim.capture_link(link->id(), o.pcap_path)) pcap = o.pcap_path;
+  DirectLink joined = join_directly(sim, a, b, o.one_way_delay, o.pcap_path);
+  link = joined.link;
+  pcap = std::move(joined.pcap);
   server.tcp().set_event_callback([this](const TcpEvent& e) { server_events.push_back(e); });
 }
 
