@@ -47,9 +47,8 @@ TcpEvent state_event(Instant time, const FourTuple& tuple, TcpState from, TcpSta
 // Two scripted nodes on a raw-IP link, 10 ms each way, every frame recorded.
 struct ScriptedWorld {
   explicit ScriptedWorld(const ScenarioOptions& o) : sim(o.seed) {
-    const auto a = sim.add_node(client, "client");
-    const auto b = sim.add_node(server, "server");
-    DirectLink joined = join_directly(sim, a, b, milliseconds(10), o.pcap_path);
+    DirectLink joined =
+        join_directly(sim, client, "client", server, "server", milliseconds(10), o.pcap_path);
     link = joined.link;
     pcap = std::move(joined.pcap);
     sim.on_frame(viz::frame_recorder(frames));

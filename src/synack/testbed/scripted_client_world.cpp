@@ -2,8 +2,6 @@
 
 #include <utility>
 
-#include "synack/testbed/direct_link.hpp"
-
 namespace synack::testbed {
 
 ScriptedClientWorld::ScriptedClientWorld(const ScriptedClientOptions& o)
@@ -11,9 +9,8 @@ ScriptedClientWorld::ScriptedClientWorld(const ScriptedClientOptions& o)
       server(stack_config(o.server_tcp, o.seed, HostRole::server, o.server_secrets,
                           o.output_queue_capacity)) {
   server.add_interface(raw_interface(kServerIp, o.prefix_length));
-  const auto a = sim.add_node(peer, "peer");
-  const auto b = sim.add_node(server, "server");
-  DirectLink joined = join_directly(sim, a, b, o.one_way_delay, o.pcap_path);
+  DirectLink joined =
+      join_directly(sim, peer, "peer", server, "server", o.one_way_delay, o.pcap_path);
   link = joined.link;
   pcap = std::move(joined.pcap);
   server.tcp().set_event_callback([this](const TcpEvent& e) { server_events.push_back(e); });

@@ -10,20 +10,15 @@
 #include "synack/sim/simulator.hpp"
 #include "synack/stack/stack.hpp"
 #include "synack/testbed/addresses.hpp"
+#include "synack/testbed/direct_link.hpp"
 #include "synack/testbed/host_config.hpp"
 #include "synack/testbed/scripted_peer.hpp"
 
 namespace synack::testbed {
 
-struct ScriptedClientOptions {
-  std::uint64_t seed = 1;
-  Duration one_way_delay = milliseconds(10);
+struct ScriptedClientOptions : DirectLinkOptions {
   TcpConfig server_tcp;
   std::optional<TcpSecrets> server_secrets;  // by default derived from the seed
-  std::size_t output_queue_capacity = kDeepOutputQueue;
-  // Prefix of the server's interface (15: it answers spoofed sources in 198.18.0.0/15).
-  std::uint8_t prefix_length = 24;
-  std::string pcap_path;  // Capture the link when set.
 };
 
 class ScriptedClientWorld {

@@ -2,8 +2,6 @@
 
 #include <utility>
 
-#include "synack/testbed/direct_link.hpp"
-
 namespace synack::testbed {
 
 TwoHostWorld::TwoHostWorld(const TwoHostOptions& o)
@@ -15,9 +13,8 @@ TwoHostWorld::TwoHostWorld(const TwoHostOptions& o)
   use_demonstration_settings(o.client_demonstration, o.server_demonstration);
   client.add_interface(raw_interface(kClientIp, o.prefix_length));
   server.add_interface(raw_interface(kServerIp, o.prefix_length));
-  const auto a = sim.add_node(client, "client");
-  const auto b = sim.add_node(server, "server");
-  DirectLink joined = join_directly(sim, a, b, o.one_way_delay, o.pcap_path);
+  DirectLink joined =
+      join_directly(sim, client, "client", server, "server", o.one_way_delay, o.pcap_path);
   link = joined.link;
   pcap = std::move(joined.pcap);
   record_events();

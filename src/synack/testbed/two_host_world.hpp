@@ -7,13 +7,12 @@
 #include <string>
 
 #include "synack/testbed/client_and_server.hpp"
+#include "synack/testbed/direct_link.hpp"
 #include "synack/testbed/host_config.hpp"
 
 namespace synack::testbed {
 
-struct TwoHostOptions {
-  std::uint64_t seed = 1;
-  Duration one_way_delay = milliseconds(10);
+struct TwoHostOptions : DirectLinkOptions {
   TcpConfig client_tcp;
   TcpConfig server_tcp;
   // Unsafe behaviour a scenario demonstrates (fixed ISN, short or no TIME_WAIT); none by default.
@@ -22,11 +21,7 @@ struct TwoHostOptions {
   // Fixed secrets (tests that compute cookies or ISNs); by default derived from the seed.
   std::optional<TcpSecrets> client_secrets;
   std::optional<TcpSecrets> server_secrets;
-  std::size_t output_queue_capacity = kDeepOutputQueue;
-  // Prefix of both interfaces (15: spoofed sources in 198.18.0.0/15 are on-link).
-  std::uint8_t prefix_length = 24;
   sim::SimulatorOptions sim;
-  std::string pcap_path;  // Capture the link when set.
 };
 
 class TwoHostWorld : public ClientAndServer {
