@@ -175,7 +175,7 @@ LostFinalAck lost_final_ack(World& w) {
 ScenarioResult run_lost_final_ack(const ScenarioOptions& opt) {
   ScenarioResult r;
   World with(world_options(opt));
-  testbed::TwoHostOptions wo = world_options(ScenarioOptions{opt.seed, ""});
+  WorldOptions wo = plain_world(opt.seed);
   wo.client_demonstration = DemonstrationSettings{};
   wo.client_demonstration->time_wait_enabled = false;
   World without(wo);

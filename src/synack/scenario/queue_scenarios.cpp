@@ -28,8 +28,9 @@ ScenarioResult run_half_open_queue(const ScenarioOptions& opt) {
   constexpr std::size_t kQueue = 4;
   TcpConfig server_tcp;
   server_tcp.max_syn_backlog = kQueue;
-  server_tcp.synack_retries = 2;  // entries freed 1 + 2 + 4 = 7 s after their SYN
-  server_tcp.syncookies = 0;      // the queue on its own; syn-flood shows cookies
+  server_tcp.synack_retries = 2;              // entries freed 1 + 2 + 4 = 7 s after their SYN
+  server_tcp.syncookies = 0;                  // the queue on its own; syn-flood shows cookies
+  apply_server_knobs(opt.knobs, server_tcp);  // the user's knobs may break the claim's premise
   // The attacker's spoofed SYNs and the later client both come from the scripted peer.
   ScriptedClientOptions wo;
   wo.seed = opt.seed;
@@ -37,9 +38,12 @@ ScenarioResult run_half_open_queue(const ScenarioOptions& opt) {
   wo.prefix_length = 15;  // spoofed sources are on-link
   wo.pcap_path = opt.pcap_path;
   ScriptedClientWorld w(wo);
+  std::optional<DemonstrationSettings> server_isn;
+  apply_isn_knob(opt.knobs, 5000, server_isn);
+  if (server_isn) w.server.tcp().use_demonstration_settings(*server_isn);
   std::vector<viz::CapturedFrame> frames;
   w.sim.on_frame(viz::frame_recorder(frames));
-  const auto l = w.listen(kServerPort, 16);
+  const auto l = w.listen(kServerPort, opt.knobs.accept_backlog.value_or(16));
   if (!r.check(l.has_value(), "listen succeeds")) return r;
   ScriptedPeer& peer = w.peer;
   sim::Simulator& sim = w.sim;

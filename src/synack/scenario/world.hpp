@@ -8,15 +8,21 @@
 #include <string_view>
 #include <vector>
 
+#include "synack/scenario/run_options.hpp"
 #include "synack/scenario/scenario.hpp"
 #include "synack/testbed/two_host_world.hpp"
 #include "synack/viz/ladder_from_simulation.hpp"
 
 namespace synack::scenario {
 
+// The testbed's options plus the user's segment faults (synack scenario run --fault).
+struct WorldOptions : testbed::TwoHostOptions {
+  std::vector<SegmentFault> faults;  // Installed on the link, client = a.
+};
+
 class World : public testbed::TwoHostWorld {
  public:
-  explicit World(const testbed::TwoHostOptions& options);
+  explicit World(const WorldOptions& options);
 
   std::vector<viz::CapturedFrame> frames;
 
@@ -38,8 +44,12 @@ viz::Ladder connection_ladder(const FourTuple& left_tuple, std::string title,
                               const std::vector<viz::CapturedFrame>& frames,
                               const LadderView& view = {});
 
-// The default world for a scenario: its seed and capture file.
-testbed::TwoHostOptions world_options(const ScenarioOptions& o);
+// The default world for a scenario: its seed, capture file, and the user's knobs and faults.
+WorldOptions world_options(const ScenarioOptions& o);
+// A world with the seed only: no capture, no user knobs or faults (for comparison runs).
+WorldOptions plain_world(std::uint64_t seed);
+// The user's knobs and faults (ScenarioOptions) on top of a world's settings.
+void apply_knobs(const ScenarioOptions& o, WorldOptions& w);
 // Closes the capture and adds the pcap path and the ladder of `tuple` to the result.
 void finish(World& w, ScenarioResult& r, const FourTuple& tuple, std::string title);
 

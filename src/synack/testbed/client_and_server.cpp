@@ -7,7 +7,7 @@ ClientAndServer::ClientAndServer(std::uint64_t seed, const sim::SimulatorOptions
     : sim(seed, sim_options), client(client_config), server(server_config) {}
 
 std::optional<SocketId> ClientAndServer::listen(std::uint16_t port, int backlog) {
-  auto id = server.tcp().listen(server_endpoint(port), backlog);
+  auto id = server.tcp().listen(server_endpoint(port), backlog > 0 ? backlog : listen_backlog_);
   if (!id) return std::nullopt;
   listener_ = *id;
   return *id;

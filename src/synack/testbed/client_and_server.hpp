@@ -31,8 +31,9 @@ class ClientAndServer {
   }
   Endpoint client_endpoint(std::uint16_t port) const { return testbed::client_endpoint(port); }
 
-  // The server listens on `port`; later calls to open_connection() accept from this listener.
-  std::optional<SocketId> listen(std::uint16_t port = kServerPort, int backlog = 16);
+  // The server listens on `port` (backlog 0: the testbed's default, 16 unless set); later calls
+  // to open_connection() accept from this listener.
+  std::optional<SocketId> listen(std::uint16_t port = kServerPort, int backlog = 0);
   // The listener of the last successful listen().
   std::optional<SocketId> listener() const { return listener_; }
   // The client connects to the server's `server_port`, from an ephemeral port or `local_port`.
@@ -56,8 +57,11 @@ class ClientAndServer {
   void use_demonstration_settings(const std::optional<DemonstrationSettings>& client_settings,
                                   const std::optional<DemonstrationSettings>& server_settings);
 
+  void set_listen_backlog(int backlog) { listen_backlog_ = backlog; }
+
  private:
   std::optional<SocketId> listener_;
+  int listen_backlog_ = 16;
 };
 
 }  // namespace synack::testbed

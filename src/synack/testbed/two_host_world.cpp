@@ -17,6 +17,14 @@ TwoHostWorld::TwoHostWorld(const TwoHostOptions& o)
       join_directly(sim, client, "client", server, "server", o.one_way_delay, o.pcap_path);
   link = joined.link;
   pcap = std::move(joined.pcap);
+  if (o.loss > 0) {
+    for (const auto d : {sim::Direction::a_to_b, sim::Direction::b_to_a}) {
+      sim::Impairments imp = link->impairments(d);
+      imp.loss = o.loss;
+      link->set_impairments(d, imp);
+    }
+  }
+  set_listen_backlog(o.listen_backlog);
   record_events();
 }
 

@@ -22,6 +22,8 @@ struct TwoHostOptions : DirectLinkOptions {
   std::optional<TcpSecrets> client_secrets;
   std::optional<TcpSecrets> server_secrets;
   sim::SimulatorOptions sim;
+  double loss = 0;          // Random loss each way.
+  int listen_backlog = 16;  // listen()'s backlog when none is given.
 };
 
 class TwoHostWorld : public ClientAndServer {
