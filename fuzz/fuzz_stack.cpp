@@ -9,11 +9,12 @@
 #include <cstdlib>
 #include <vector>
 
-#include "synack/scenario/scripted_peer.hpp"
-#include "synack/scenario/world.hpp"
+#include "synack/testbed/addresses.hpp"
+#include "synack/testbed/host_config.hpp"
+#include "synack/testbed/scripted_peer.hpp"
 
 using namespace synack;
-using namespace synack::scenario;
+using namespace synack::testbed;
 using namespace synack::tcp_flags;
 
 namespace {
@@ -82,7 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const TcpConfig config = config_from(in.u8());
   sim::Simulator sim(1);
   ScriptedPeer peer;
-  Stack server(stack_config(config, 1, 2));
+  Stack server(stack_config(config, 1, HostRole::server));
   server.add_interface(raw_interface(kServerIp, 15));
   const auto a = sim.add_node(peer, "peer");
   const auto b = sim.add_node(server, "server");

@@ -140,7 +140,7 @@ TEST(StreamBridge, HalfCloseSendsFinAndStillReceivesThePeersReply) {
   EXPECT_TRUE(bridge.input_done());
   EXPECT_TRUE(bridge.output_done());
   // Our FIN left (FIN_WAIT_1) before the server saw EOF, and the reply came after that.
-  const auto fin_wait_1 = TcpPair::when_entered(p.client_events, TcpState::kFinWait1);
+  const auto fin_wait_1 = when_entered(p.client_events, TcpState::kFinWait1);
   ASSERT_TRUE(fin_wait_1.has_value());
   EXPECT_LT(*fin_wait_1, server.eof_at());
   EXPECT_LT(server.eof_at(), output_at);

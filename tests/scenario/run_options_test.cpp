@@ -57,11 +57,14 @@ TEST(RunOptions, KnobsParseApplyAndPrint) {
   apply_server_knobs(k, server);
   EXPECT_EQ(client.msl, seconds(2));
   EXPECT_EQ(client.syn_retries, 3);
-  EXPECT_EQ(client.fixed_isn, std::optional<std::uint32_t>(1000));
+  std::optional<DemonstrationSettings> client_demo, server_demo;  // isn=fixed is a demonstration
+  apply_isn_knob(k, 1000, client_demo);
+  apply_isn_knob(k, 5000, server_demo);
+  EXPECT_EQ(client_demo->fixed_isn, std::optional<std::uint32_t>(1000));
   EXPECT_EQ(server.synack_retries, 1);
   EXPECT_EQ(server.max_syn_backlog, 8u);
   EXPECT_EQ(server.syncookies, 0);
-  EXPECT_EQ(server.fixed_isn, std::optional<std::uint32_t>(5000));
+  EXPECT_EQ(server_demo->fixed_isn, std::optional<std::uint32_t>(5000));
   for (const char* bad : {"msl", "msl=0", "syncookies=3", "loss=2", "isn=odd", "colour=red"})
     EXPECT_FALSE(with_knob(k, bad).has_value()) << bad;
 }

@@ -7,14 +7,16 @@
 
 #include <vector>
 
-#include "synack/scenario/world.hpp"
 #include "synack/sim/simulator.hpp"
+#include "synack/testbed/addresses.hpp"
+#include "synack/testbed/host_config.hpp"
 
 namespace synack::sim {
 namespace {
 
-using scenario::kClientIp;
-using scenario::kServerIp;
+using testbed::HostRole;
+using testbed::kClientIp;
+using testbed::kServerIp;
 
 struct Transfer {
   bool complete = false;
@@ -38,10 +40,10 @@ ByteVector pattern(std::size_t n) {
 // The server (behind the impairment stage) sends `data` to the client and closes.
 Transfer run_transfer(const Impairments& both, const ByteVector& data, std::uint64_t seed) {
   Simulator sim(1);
-  Stack client(scenario::stack_config({}, 1, 1));
-  Stack server(scenario::stack_config({}, 1, 2));
-  client.add_interface(scenario::raw_interface(kClientIp, 24));
-  server.add_interface(scenario::raw_interface(kServerIp, 24));
+  Stack client(testbed::stack_config({}, 1, HostRole::client));
+  Stack server(testbed::stack_config({}, 1, HostRole::server));
+  client.add_interface(testbed::raw_interface(kClientIp, 24));
+  server.add_interface(testbed::raw_interface(kServerIp, 24));
   ImpairedNode impaired(server, both, both, seed);
   const NodeId a = sim.add_node(client, "client");
   const NodeId b = sim.add_node(impaired, "server");
@@ -125,8 +127,8 @@ TEST(ImpairedNodeTest, LossReorderAndDelayBothWaysStillByteExact) {
 
 TEST(ImpairedNodeTest, HeldFramesAreBounded) {
   Simulator sim(1);
-  Stack server(scenario::stack_config({}, 1, 2));
-  server.add_interface(scenario::raw_interface(kServerIp, 24));
+  Stack server(testbed::stack_config({}, 1, HostRole::server));
+  server.add_interface(testbed::raw_interface(kServerIp, 24));
   Impairments slow;
   slow.delay = seconds(10);
   ImpairedNode impaired(server, slow, slow, 1, /*max_held_frames=*/8);

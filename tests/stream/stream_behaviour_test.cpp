@@ -25,8 +25,11 @@ TEST(Stream, SequenceNumbersWrapAroundWithoutHarm) {
   o.bytes = 4u << 20;
   o.data_path = path(0.01);
   o.ack_path = path(0.01);
-  o.client_config.fixed_isn = 0xffffffffu - 1'000'000;  // wraps a million bytes in
-  o.server_config.fixed_isn = 0xfffffff0u;
+  // Fixed ISNs (a demonstration setting): the client's sequence numbers wrap a million bytes in.
+  o.client_demonstration = DemonstrationSettings{};
+  o.client_demonstration->fixed_isn = 0xffffffffu - 1'000'000;
+  o.server_demonstration = DemonstrationSettings{};
+  o.server_demonstration->fixed_isn = 0xfffffff0u;
   const BulkResult r = run_bulk(o);
   EXPECT_TRUE(r.byte_exact());
   EXPECT_GT(r.client.RetransSegs, 0u);  // losses were repaired across the wrap too
@@ -222,7 +225,7 @@ TEST(Stream, KeepaliveProbesAnIdleConnectionAndAbortsWhenThePeerIsGone) {
   p.run_for(seconds(30));
   EXPECT_EQ(p.client.tcp().take_error(c), ETIMEDOUT);
   EXPECT_EQ(p.client.tcp().counters().TCPAbortOnKeepalive, 1u);
-  const auto closed = TcpPair::when_entered(p.client_events, TcpState::kClosed);
+  const auto closed = when_entered(p.client_events, TcpState::kClosed);
   ASSERT_TRUE(closed.has_value());
   // Idle since the last answer (about 30.07 s): probes at +10, +11, +12 s, abort at +13 s.
   EXPECT_GT(*closed - cut, seconds(10));
@@ -234,13 +237,13 @@ TEST(Stream, NagleHoldsSmallSegmentsWhileDataIsUnacknowledgedAndNoDelayDoesNot) 
     TcpPair p;
     auto [c, s] = p.open();
     ASSERT_TRUE(p.client.tcp().set_no_delay(c, no_delay));
-    const std::size_t before = TcpPair::sent(p.client_events).size();
+    const std::size_t before = segments_sent(p.client_events).size();
     for (int i = 0; i < 5; ++i) {
       ASSERT_TRUE(p.client.tcp().send(c, std::array<std::uint8_t, 10>{}));
       p.run_for(milliseconds(1));
     }
     p.run_for(milliseconds(5));
-    const std::size_t small_segments = TcpPair::sent(p.client_events).size() - before;
+    const std::size_t small_segments = segments_sent(p.client_events).size() - before;
     EXPECT_EQ(small_segments, no_delay ? 5u : 1u) << "no_delay=" << no_delay;
   }
 }

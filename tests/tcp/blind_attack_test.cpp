@@ -9,10 +9,10 @@
 #include <cstdio>
 #include <random>
 
-#include "synack/scenario/scripted_peer.hpp"
-#include "synack/scenario/world.hpp"
+#include "synack/testbed/attacker_topology.hpp"
+#include "synack/testbed/open_connection.hpp"
 
-namespace synack::scenario {
+namespace synack::testbed {
 namespace {
 
 using namespace tcp_flags;
@@ -28,37 +28,19 @@ BlindAttackReport run_blind_attack(std::uint64_t seed) {
   constexpr std::size_t kBytes = 4u << 20;
   constexpr int kPerMillisecond = 20;
   BlindAttackReport rep;
-  sim::Simulator sim(seed);
-  Stack server(stack_config(TcpConfig{}, seed, 2));
-  Stack client(stack_config(TcpConfig{}, seed, 1));
-  ScriptedPeer attacker;
-  IpHub hub(2);
-  hub.add_route(kServerIp, 0);
-  hub.add_route(kClientIp, 1);
-  server.add_interface(raw_interface(kServerIp, 24));
-  client.add_interface(raw_interface(kClientIp, 24));
-  const auto ns = sim.add_node(server, "server");
-  const auto nh = sim.add_node(hub, "hub");
-  const auto nc = sim.add_node(client, "client");
-  const auto na = sim.add_node(attacker, "attacker");
-  sim::Impairments imp;
-  imp.delay = milliseconds(5);
-  const auto cfg = sim::LinkConfig::symmetric(imp, sim::LinkLayer::raw_ip);
-  sim.connect(ns, 0, nh, 0, cfg);
-  sim.connect(nc, 0, nh, 1, cfg);
-  sim.connect(na, 0, nh, 2, cfg);
-  const auto l = server.tcp().listen(Endpoint{IpAddress::v4(kServerIp), kServerPort}, 4);
-  const auto c = client.tcp().connect(sim.now(), Endpoint{IpAddress::v4(kServerIp), kServerPort});
-  if (!l || !c) return rep;
-  std::optional<SocketId> s;
-  sim.run_until(
-      [&] {
-        if (auto a = server.tcp().accept(*l)) s = *a;
-        return s.has_value();
-      },
-      sim.now() + seconds(1));
-  if (!s) return rep;
-  const FourTuple t = *client.tcp().tuple(*c);  // local = client
+  AttackerOptions topology;
+  topology.seed = seed;
+  topology.server_prefix_length = 24;  // the attacker spoofs only the two real ends
+  AttackerTopology bed(topology);
+  const auto conn = open_connection(bed, seconds(1));
+  if (!conn) return rep;
+  sim::Simulator& sim = bed.sim;
+  Stack& client = bed.client;
+  Stack& server = bed.server;
+  ScriptedPeer& attacker = bed.attacker;
+  const SocketId c = conn->client;
+  const SocketId s = conn->server;
+  const FourTuple t = conn->tuple;  // local = client
 
   // The attacker: every millisecond, segments with random numbers to each end, spoofing the
   // other end; a third RSTs, a third SYNs, a third ACK-carrying data with random payload.
@@ -107,11 +89,11 @@ BlindAttackReport run_blind_attack(std::uint64_t seed) {
   sim.run_until(
       [&] {
         if (sent < data.size()) {
-          if (auto n = client.tcp().send(*c, Bytes{data.data() + sent, data.size() - sent}))
+          if (auto n = client.tcp().send(c, Bytes{data.data() + sent, data.size() - sent}))
             sent += *n;
-          if (sent == data.size()) client.tcp().shutdown(*c, ShutdownHow::kWrite);
+          if (sent == data.size()) client.tcp().shutdown(c, ShutdownHow::kWrite);
         }
-        while (auto n = server.tcp().recv(*s, MutableBytes{buf.data(), buf.size()})) {
+        while (auto n = server.tcp().recv(s, MutableBytes{buf.data(), buf.size()})) {
           if (*n == 0) {
             eof = true;
             break;
@@ -171,4 +153,4 @@ TEST(BlindAttack, ConnectionSurvivesAndTheStreamStaysByteExact) {
 }
 
 }  // namespace
-}  // namespace synack::scenario
+}  // namespace synack::testbed

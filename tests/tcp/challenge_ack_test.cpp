@@ -18,7 +18,7 @@ struct NullSink : SegmentSink {
 
 TEST(ChallengeAckLimit, BudgetIsARandomDrawAroundTheLimit) {
   NullSink sink;
-  TcpContext ctx(TcpConfig{}, test_secrets(7), sink);
+  TcpContext ctx(TcpConfig{}, fixed_secrets(7), sink);
   std::set<std::uint32_t> budgets;
   for (std::int64_t second = 0; second < 50; ++second) {
     const std::uint32_t b = ctx.challenge_ack_budget(second);
@@ -28,7 +28,7 @@ TEST(ChallengeAckLimit, BudgetIsARandomDrawAroundTheLimit) {
   }
   EXPECT_GE(budgets.size(), 45u);  // a draw per second, not a constant
   // Another key draws other budgets.
-  TcpContext other(TcpConfig{}, test_secrets(8), sink);
+  TcpContext other(TcpConfig{}, fixed_secrets(8), sink);
   int same = 0;
   for (std::int64_t second = 0; second < 50; ++second)
     same += other.challenge_ack_budget(second) == ctx.challenge_ack_budget(second) ? 1 : 0;
@@ -37,7 +37,7 @@ TEST(ChallengeAckLimit, BudgetIsARandomDrawAroundTheLimit) {
 
 TEST(ChallengeAckLimit, ExactlyTheBudgetPerSecond) {
   NullSink sink;
-  TcpContext ctx(TcpConfig{}, test_secrets(7), sink);
+  TcpContext ctx(TcpConfig{}, fixed_secrets(7), sink);
   const Instant t = from_micros(5'000'000);
   int allowed = 0;
   for (int i = 0; i < 2000; ++i) allowed += ctx.take_challenge_ack(t + microseconds(i)) ? 1 : 0;
@@ -51,7 +51,7 @@ TEST(ChallengeAckLimit, ZeroMeansUnlimited) {
   NullSink sink;
   TcpConfig config;
   config.challenge_ack_limit = 0;
-  TcpContext ctx(config, test_secrets(7), sink);
+  TcpContext ctx(config, fixed_secrets(7), sink);
   for (int i = 0; i < 5000; ++i) ASSERT_TRUE(ctx.take_challenge_ack(from_micros(1)));
   EXPECT_EQ(ctx.counters.TCPACKSkippedChallenge, 0u);
 }

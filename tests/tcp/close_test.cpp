@@ -19,7 +19,7 @@ Bytes text(const std::string& s) {
 
 std::vector<TcpEvent> sent_after(const std::vector<TcpEvent>& events, Instant t) {
   std::vector<TcpEvent> out;
-  for (const auto& e : TcpPair::sent(events)) {
+  for (const auto& e : segments_sent(events)) {
     if (e.time >= t) out.push_back(e);
   }
   return out;
@@ -61,14 +61,14 @@ TEST(Close, ClientClosesFirstAndHoldsTimeWaitForTwoMsl) {
   EXPECT_EQ(client_sent[1].segment.ack, server_sent[1].segment.seq + 1);
   EXPECT_EQ(client_sent[1].time, from_micros(1'060'000));
 
-  EXPECT_EQ(TcpPair::states(p.client_events),
+  EXPECT_EQ(state_sequence(p.client_events),
             (std::vector{TcpState::kClosed, TcpState::kSynSent, TcpState::kEstablished,
                          TcpState::kFinWait1, TcpState::kFinWait2, TcpState::kTimeWait}));
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kFinWait2), from_micros(1'020'000));
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kTimeWait), from_micros(1'060'000));
-  EXPECT_EQ(TcpPair::when_entered(p.server_events, TcpState::kCloseWait), from_micros(1'010'000));
-  EXPECT_EQ(TcpPair::when_entered(p.server_events, TcpState::kLastAck), from_micros(1'050'000));
-  EXPECT_EQ(TcpPair::when_entered(p.server_events, TcpState::kClosed), from_micros(1'070'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kFinWait2), from_micros(1'020'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kTimeWait), from_micros(1'060'000));
+  EXPECT_EQ(when_entered(p.server_events, TcpState::kCloseWait), from_micros(1'010'000));
+  EXPECT_EQ(when_entered(p.server_events, TcpState::kLastAck), from_micros(1'050'000));
+  EXPECT_EQ(when_entered(p.server_events, TcpState::kClosed), from_micros(1'070'000));
 
   // TIME_WAIT is a compact entry for exactly 2 * MSL = 60 s.
   EXPECT_EQ(p.client.tcp().connection_count(), 0u);
@@ -92,8 +92,8 @@ TEST(Close, ServerClosesFirstAndTheServerHoldsTimeWait) {
   EXPECT_EQ(p.client.tcp().state(c), TcpState::kCloseWait);
   ASSERT_TRUE(p.client.tcp().close(c));
   p.run_for(seconds(1));
-  EXPECT_EQ(TcpPair::when_entered(p.server_events, TcpState::kTimeWait), from_micros(1'060'000));
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kLastAck), from_micros(1'050'000));
+  EXPECT_EQ(when_entered(p.server_events, TcpState::kTimeWait), from_micros(1'060'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kLastAck), from_micros(1'050'000));
   EXPECT_EQ(p.server.tcp().time_wait().size(), 1u);
   EXPECT_EQ(p.client.tcp().time_wait().size(), 0u);
 }
@@ -106,12 +106,12 @@ TEST(Close, SimultaneousCloseGoesThroughClosingOnBothSides) {
   ASSERT_TRUE(p.server.tcp().close(s));
   p.run_for(seconds(1));
   for (const auto* events : {&p.client_events, &p.server_events}) {
-    const auto states = TcpPair::states(*events);
+    const auto states = state_sequence(*events);
     const std::vector tail(states.end() - 4, states.end());
     EXPECT_EQ(tail, (std::vector{TcpState::kEstablished, TcpState::kFinWait1, TcpState::kClosing,
                                  TcpState::kTimeWait}));
-    EXPECT_EQ(TcpPair::when_entered(*events, TcpState::kClosing), from_micros(1'010'000));
-    EXPECT_EQ(TcpPair::when_entered(*events, TcpState::kTimeWait), from_micros(1'020'000));
+    EXPECT_EQ(when_entered(*events, TcpState::kClosing), from_micros(1'010'000));
+    EXPECT_EQ(when_entered(*events, TcpState::kTimeWait), from_micros(1'020'000));
     const auto sent = sent_after(*events, from_micros(1'000'000));
     ASSERT_EQ(sent.size(), 2u);
     EXPECT_EQ(sent[0].segment.flags, kFin | kAck);
@@ -142,7 +142,7 @@ TEST(Close, LostFinalAckIsRepairedByTimeWaitWhichRestartsItsTimer) {
   ASSERT_EQ(client_acks.size(), 2u);
   EXPECT_EQ(client_acks[1].time, from_micros(1'260'000));
   EXPECT_EQ(client_acks[1].reason, "ACK of retransmitted FIN");
-  EXPECT_EQ(TcpPair::when_entered(p.server_events, TcpState::kClosed), from_micros(1'270'000));
+  EXPECT_EQ(when_entered(p.server_events, TcpState::kClosed), from_micros(1'270'000));
   EXPECT_EQ(p.server.tcp().counters().OutRsts, 0u);
   EXPECT_EQ(p.client.tcp().counters().OutRsts, 0u);
   // 2 MSL restarted at 1.260 s.
@@ -155,7 +155,8 @@ TEST(Close, LostFinalAckIsRepairedByTimeWaitWhichRestartsItsTimer) {
 
 TEST(Close, WithoutTimeWaitALostFinalAckEndsInReset) {
   TcpPairOptions o;
-  o.client_tcp.time_wait_enabled = false;
+  o.client_demonstration = DemonstrationSettings{};  // not for production: no TIME_WAIT
+  o.client_demonstration->time_wait_enabled = false;
   TcpPair p(o);
   auto [c, s] = p.open();
   p.sim.run_until(from_micros(1'000'000));
@@ -168,7 +169,7 @@ TEST(Close, WithoutTimeWaitALostFinalAckEndsInReset) {
   const auto client_sent = sent_after(p.client_events, from_micros(1'060'000));
   ASSERT_EQ(client_sent.size(), 2u);
   EXPECT_EQ(client_sent[1].segment.flags, kRst);
-  EXPECT_EQ(TcpPair::when_entered(p.server_events, TcpState::kClosed), from_micros(1'270'000));
+  EXPECT_EQ(when_entered(p.server_events, TcpState::kClosed), from_micros(1'270'000));
 }
 
 TEST(Close, HalfCloseLetsThePeerKeepSendingAfterOurFin) {
@@ -191,8 +192,8 @@ TEST(Close, HalfCloseLetsThePeerKeepSendingAfterOurFin) {
   ASSERT_TRUE(p.server.tcp().close(s));
   p.run_for(milliseconds(50));
   EXPECT_EQ(*p.client.tcp().recv(c, buf), 0u);
-  EXPECT_EQ(TcpPair::states(p.client_events).back(), TcpState::kTimeWait);
-  EXPECT_EQ(TcpPair::states(p.server_events).back(), TcpState::kClosed);
+  EXPECT_EQ(state_sequence(p.client_events).back(), TcpState::kTimeWait);
+  EXPECT_EQ(state_sequence(p.server_events).back(), TcpState::kClosed);
 }
 
 TEST(Close, OrphanedFinWait2TimesOutAfterFinTimeout) {
@@ -201,9 +202,9 @@ TEST(Close, OrphanedFinWait2TimesOutAfterFinTimeout) {
   p.sim.run_until(from_micros(1'000'000));
   ASSERT_TRUE(p.client.tcp().close(c));
   p.run_for(seconds(100));  // the server never closes
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kFinWait2), from_micros(1'020'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kFinWait2), from_micros(1'020'000));
   // tcp_fin_timeout = 60 s.
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(61'020'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kClosed), from_micros(61'020'000));
   EXPECT_EQ(p.client.tcp().counters().TCPAbortOnLinger, 1u);
   EXPECT_EQ(p.server.tcp().state(s), TcpState::kCloseWait);
 }
@@ -215,7 +216,7 @@ TEST(Close, CloseWithUnreadDataSendsResetInsteadOfFin) {
   p.run_for(milliseconds(100));
   ASSERT_TRUE(p.client.tcp().close(c));
   p.run_for(milliseconds(100));
-  const auto sent = TcpPair::sent(p.client_events);
+  const auto sent = segments_sent(p.client_events);
   EXPECT_EQ(sent.back().segment.flags, kRst);
   EXPECT_EQ(p.client.tcp().counters().TCPAbortOnClose, 1u);
   std::array<std::uint8_t, 8> buf{};
@@ -228,7 +229,7 @@ TEST(Close, AbortSendsResetAndThePeerSeesConnectionReset) {
   const SeqNum snd_nxt = p.client.tcp().connection(c)->snd_nxt();
   ASSERT_TRUE(p.client.tcp().abort(c));
   p.run_for(milliseconds(100));
-  const auto sent = TcpPair::sent(p.client_events);
+  const auto sent = segments_sent(p.client_events);
   EXPECT_EQ(sent.back().segment.flags, kRst);
   EXPECT_EQ(sent.back().segment.seq, snd_nxt);  // <SEQ=SND.NXT><CTL=RST>
   EXPECT_EQ(p.server.tcp().take_error(s), ECONNRESET);

@@ -22,8 +22,8 @@ TEST(Handshake, NormalOpenExchangesThreeSegmentsWithExactNumbers) {
   auto accepted = p.server.tcp().accept(listener);
   ASSERT_TRUE(accepted.has_value());
 
-  const auto client_sent = TcpPair::sent(p.client_events);
-  const auto server_sent = TcpPair::sent(p.server_events);
+  const auto client_sent = segments_sent(p.client_events);
+  const auto server_sent = segments_sent(p.server_events);
   ASSERT_EQ(client_sent.size(), 2u);
   ASSERT_EQ(server_sent.size(), 1u);
   const TcpEvent& syn = client_sent[0];
@@ -50,11 +50,11 @@ TEST(Handshake, NormalOpenExchangesThreeSegmentsWithExactNumbers) {
   EXPECT_EQ(p.server.tcp().connection(*accepted)->rcv_nxt(), client_isn + 1);
   EXPECT_EQ(p.server.tcp().connection(*accepted)->snd_una(), server_isn + 1);
 
-  EXPECT_EQ(TcpPair::states(p.client_events),
+  EXPECT_EQ(state_sequence(p.client_events),
             (std::vector{TcpState::kClosed, TcpState::kSynSent, TcpState::kEstablished}));
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kEstablished), from_micros(20'000));
-  EXPECT_EQ(TcpPair::when_entered(p.server_events, TcpState::kSynReceived), from_micros(10'000));
-  EXPECT_EQ(TcpPair::when_entered(p.server_events, TcpState::kEstablished), from_micros(30'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kEstablished), from_micros(20'000));
+  EXPECT_EQ(when_entered(p.server_events, TcpState::kSynReceived), from_micros(10'000));
+  EXPECT_EQ(when_entered(p.server_events, TcpState::kEstablished), from_micros(30'000));
   EXPECT_EQ(p.client.tcp().counters().ActiveOpens, 1u);
   EXPECT_EQ(p.server.tcp().counters().PassiveOpens, 1u);
   EXPECT_EQ(p.client.tcp().counters().CurrEstab, 1u);
@@ -75,11 +75,11 @@ TEST(Handshake, LostSynIsRetransmittedAfterOneSecond) {
   p.listen();
   const SocketId c = p.connect();
   p.run_for(seconds(2));
-  EXPECT_EQ(times_of(TcpPair::sent(p.client_events), kSyn), (std::vector<double>{0.0, 1.0}));
-  EXPECT_TRUE(TcpPair::sent(p.client_events)[1].segment.retransmission);
-  EXPECT_EQ(TcpPair::sent(p.client_events)[1].segment.seq,
-            TcpPair::sent(p.client_events)[0].segment.seq);
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kEstablished), from_micros(1'020'000));
+  EXPECT_EQ(times_of(segments_sent(p.client_events), kSyn), (std::vector<double>{0.0, 1.0}));
+  EXPECT_TRUE(segments_sent(p.client_events)[1].segment.retransmission);
+  EXPECT_EQ(segments_sent(p.client_events)[1].segment.seq,
+            segments_sent(p.client_events)[0].segment.seq);
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kEstablished), from_micros(1'020'000));
   EXPECT_EQ(p.client.tcp().state(c), TcpState::kEstablished);
   EXPECT_EQ(p.client.tcp().counters().TCPSynRetrans, 1u);
   EXPECT_EQ(p.client.tcp().counters().RetransSegs, 1u);
@@ -92,9 +92,9 @@ TEST(Handshake, SynRetriesDoubleUntilConnectTimesOut) {
   const SocketId c = p.connect();
   p.run_for(seconds(200));
   // Default tcp_syn_retries = 6: SYNs at 0, 1, 3, 7, 15, 31, 63 s; give up at 127 s.
-  EXPECT_EQ(times_of(TcpPair::sent(p.client_events), kSyn),
+  EXPECT_EQ(times_of(segments_sent(p.client_events), kSyn),
             (std::vector<double>{0, 1, 3, 7, 15, 31, 63}));
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(127'000'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kClosed), from_micros(127'000'000));
   EXPECT_EQ(p.client.tcp().take_error(c), ETIMEDOUT);
   EXPECT_EQ(p.client.tcp().counters().AttemptFails, 1u);
   EXPECT_EQ(p.client.tcp().counters().TCPSynRetrans, 6u);
@@ -107,8 +107,8 @@ TEST(Handshake, SynRetryCountIsConfigurable) {
   p.link->add_fault(sim::Direction::a_to_b, sim::FaultRule::drop(tcp_flags_equal(kSyn), 0));
   const SocketId c = p.connect();
   p.run_for(seconds(20));
-  EXPECT_EQ(times_of(TcpPair::sent(p.client_events), kSyn), (std::vector<double>{0, 1, 3}));
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(7'000'000));
+  EXPECT_EQ(times_of(segments_sent(p.client_events), kSyn), (std::vector<double>{0, 1, 3}));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kClosed), from_micros(7'000'000));
   // The error reaches the application once, through recv (or take_error).
   std::array<std::uint8_t, 4> buf{};
   EXPECT_EQ(p.client.tcp().recv(c, buf).error(), ETIMEDOUT);
@@ -121,10 +121,10 @@ TEST(Handshake, LostSynAckIsAnsweredAgainWhenTheSynIsRetransmitted) {
   p.listen();
   p.connect();
   p.run_for(seconds(3));
-  EXPECT_EQ(times_of(TcpPair::sent(p.server_events), kSyn | kAck),
+  EXPECT_EQ(times_of(segments_sent(p.server_events), kSyn | kAck),
             (std::vector<double>{0.010, 1.010}));
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kEstablished), from_micros(1'020'000));
-  EXPECT_EQ(TcpPair::when_entered(p.server_events, TcpState::kEstablished), from_micros(1'030'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kEstablished), from_micros(1'020'000));
+  EXPECT_EQ(when_entered(p.server_events, TcpState::kEstablished), from_micros(1'030'000));
 }
 
 TEST(Handshake, SynAckRetransmissionsBackOffThenTheHalfOpenEntryIsFreed) {
@@ -137,7 +137,7 @@ TEST(Handshake, SynAckRetransmissionsBackOffThenTheHalfOpenEntryIsFreed) {
   p.connect();
   p.run_for(seconds(100));
   // tcp_synack_retries = 5: SYN-ACKs 1, 2, 4, 8, 16 s apart, entry freed 32 s after the last.
-  EXPECT_EQ(times_of(TcpPair::sent(p.server_events), kSyn | kAck),
+  EXPECT_EQ(times_of(segments_sent(p.server_events), kSyn | kAck),
             (std::vector<double>{0.010, 1.010, 3.010, 7.010, 15.010, 31.010}));
   EXPECT_EQ(p.server.tcp().listener(listener)->half_open_count(), 0u);
   EXPECT_EQ(p.server.tcp().counters().TCPHalfOpenFreed, 1u);
@@ -154,25 +154,25 @@ TEST(Handshake, LostThirdAckIsRecoveredBySynAckRetransmission) {
   p.listen();
   p.connect();
   p.run_for(seconds(3));
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kEstablished), from_micros(20'000));
-  EXPECT_EQ(times_of(TcpPair::sent(p.server_events), kSyn | kAck),
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kEstablished), from_micros(20'000));
+  EXPECT_EQ(times_of(segments_sent(p.server_events), kSyn | kAck),
             (std::vector<double>{0.010, 1.010}));
   // The established client answers the repeated SYN-ACK with an ACK (RFC 9293 3.10.7.4).
-  EXPECT_EQ(times_of(TcpPair::sent(p.client_events), kAck), (std::vector<double>{0.020, 1.020}));
-  EXPECT_EQ(TcpPair::when_entered(p.server_events, TcpState::kEstablished), from_micros(1'030'000));
+  EXPECT_EQ(times_of(segments_sent(p.client_events), kAck), (std::vector<double>{0.020, 1.020}));
+  EXPECT_EQ(when_entered(p.server_events, TcpState::kEstablished), from_micros(1'030'000));
 }
 
 TEST(Handshake, ConnectToClosedPortIsRefusedByReset) {
   TcpPair p;
   const SocketId c = p.connect(81);
   p.run_for(seconds(1));
-  const auto rst = TcpPair::sent(p.server_events);
+  const auto rst = segments_sent(p.server_events);
   ASSERT_EQ(rst.size(), 1u);
   // RFC 9293 3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
   EXPECT_EQ(rst[0].segment.flags, kRst | kAck);
   EXPECT_EQ(rst[0].segment.seq, SeqNum{0});
   EXPECT_EQ(rst[0].segment.ack, p.client.tcp().connection(c)->iss() + 1);
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(20'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kClosed), from_micros(20'000));
   EXPECT_EQ(p.client.tcp().take_error(c), ECONNREFUSED);
   EXPECT_EQ(p.client.tcp().counters().AttemptFails, 1u);
   EXPECT_EQ(p.server.tcp().counters().OutRsts, 1u);
@@ -186,17 +186,17 @@ TEST(Handshake, SimultaneousOpenGoesThroughSynReceivedOnBothSides) {
   p.run_for(seconds(1));
   const auto expected = std::vector{TcpState::kClosed, TcpState::kSynSent, TcpState::kSynReceived,
                                     TcpState::kEstablished};
-  EXPECT_EQ(TcpPair::states(p.client_events), expected);
-  EXPECT_EQ(TcpPair::states(p.server_events), expected);
+  EXPECT_EQ(state_sequence(p.client_events), expected);
+  EXPECT_EQ(state_sequence(p.server_events), expected);
   // RFC 9293 figure 7: SYN, then SYN-ACK, from each side; nothing else.
   for (const auto* events : {&p.client_events, &p.server_events}) {
-    const auto sent = TcpPair::sent(*events);
+    const auto sent = segments_sent(*events);
     ASSERT_EQ(sent.size(), 2u);
     EXPECT_EQ(sent[0].segment.flags, kSyn);
     EXPECT_EQ(sent[1].segment.flags, kSyn | kAck);
     EXPECT_EQ(sent[1].segment.seq, sent[0].segment.seq);
     EXPECT_EQ(sent[1].time, from_micros(10'000));
-    EXPECT_EQ(TcpPair::when_entered(*events, TcpState::kEstablished), from_micros(20'000));
+    EXPECT_EQ(when_entered(*events, TcpState::kEstablished), from_micros(20'000));
   }
   EXPECT_EQ(p.client.tcp().connection(*a)->rcv_nxt(), p.server.tcp().connection(*b)->iss() + 1);
   EXPECT_EQ(p.server.tcp().connection(*b)->rcv_nxt(), p.client.tcp().connection(*a)->iss() + 1);
@@ -211,7 +211,7 @@ TEST(Handshake, DataOnTheThirdSegmentIsDeliveredAtOnce) {
                 c, Bytes{reinterpret_cast<const std::uint8_t*>(hello.data()), hello.size()}),
             5u);
   p.run_for(milliseconds(30));
-  const auto sent = TcpPair::sent(p.client_events);
+  const auto sent = segments_sent(p.client_events);
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[1].segment.flags, kAck | kPsh);
   EXPECT_EQ(sent[1].segment.length, 5u);
@@ -222,7 +222,7 @@ TEST(Handshake, DataOnTheThirdSegmentIsDeliveredAtOnce) {
   auto n = p.server.tcp().recv(*s, buf);
   ASSERT_TRUE(n.has_value());
   EXPECT_EQ(std::string(buf.begin(), buf.begin() + *n), "hello");
-  EXPECT_EQ(TcpPair::when_entered(p.server_events, TcpState::kEstablished), from_micros(30'000));
+  EXPECT_EQ(when_entered(p.server_events, TcpState::kEstablished), from_micros(30'000));
 }
 
 TEST(Handshake, DataOnSynIsNeitherStoredByTheListenerNorDelivered) {
@@ -263,11 +263,11 @@ TEST(Handshake, OldDuplicateSynIsResetByTheClientAndTheServerKeepsNothing) {
   p.run_for(milliseconds(500));
   ASSERT_TRUE(p.client.tcp().close(c));  // the client moves on; its SYN is still in flight
   p.run_for(seconds(10));
-  const auto server_sent = TcpPair::sent(p.server_events);
+  const auto server_sent = segments_sent(p.server_events);
   ASSERT_EQ(server_sent.size(), 1u);
   EXPECT_EQ(server_sent[0].segment.flags, kSyn | kAck);
   EXPECT_EQ(server_sent[0].time, from_micros(5'010'000));
-  const auto client_sent = TcpPair::sent(p.client_events);
+  const auto client_sent = segments_sent(p.client_events);
   ASSERT_EQ(client_sent.size(), 2u);
   EXPECT_EQ(client_sent[1].segment.flags, kRst);
   EXPECT_EQ(client_sent[1].segment.seq, old_isn + 1);  // <SEQ=SEG.ACK>
@@ -275,7 +275,7 @@ TEST(Handshake, OldDuplicateSynIsResetByTheClientAndTheServerKeepsNothing) {
   EXPECT_EQ(p.server.tcp().listener(listener)->half_open_count(), 0u);
   EXPECT_FALSE(p.server.tcp().accept(listener).has_value());
   EXPECT_EQ(p.server.tcp().counters().AttemptFails, 1u);
-  EXPECT_EQ(TcpPair::states(p.server_events).back(), TcpState::kListen);
+  EXPECT_EQ(state_sequence(p.server_events).back(), TcpState::kListen);
 }
 
 }  // namespace

@@ -149,7 +149,7 @@ TEST(Reset, ExactResetInClosingAndLastAckEndsTheClose) {
     p.send(peer(kPeerIsn + 2, SeqNum{0}, kRst));
     p.sim.run_for(milliseconds(50));
     EXPECT_EQ(p.server.tcp().state(e.socket), TcpState::kClosed);
-    EXPECT_EQ(TcpPair::states(p.server_events).back(), TcpState::kClosed);
+    EXPECT_EQ(state_sequence(p.server_events).back(), TcpState::kClosed);
   }
 }
 

@@ -25,7 +25,7 @@ TEST(Retransmission, DataIsRetransmittedWithDoublingIntervalsThenAborted) {
   p.run_for(seconds(2000));
 
   std::vector<std::int64_t> sends_ms;
-  for (const auto& e : TcpPair::sent(p.client_events)) {
+  for (const auto& e : segments_sent(p.client_events)) {
     if (e.segment.length == 100) sends_ms.push_back(to_micros(e.time) / 1000);
   }
   // RTO from the handshake sample (20 ms) is the 200 ms floor. RFC 8985 7.2: the tail loss
@@ -37,7 +37,7 @@ TEST(Retransmission, DataIsRetransmittedWithDoublingIntervalsThenAborted) {
                                               325800, 445800, 565800, 685800, 805800};
   EXPECT_EQ(sends_ms, expected);
   // The 16th expiry gives up: 805.8 + 120 s.
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(925'800'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kClosed), from_micros(925'800'000));
   EXPECT_EQ(p.client.tcp().take_error(c), ETIMEDOUT);
   EXPECT_EQ(p.client.tcp().counters().TCPAbortOnTimeout, 1u);
   EXPECT_EQ(p.client.tcp().counters().TCPLossProbes, 1u);
@@ -57,7 +57,7 @@ TEST(Retransmission, RetriesAreConfigurable) {
   ASSERT_EQ(*p.client.tcp().send(c, data), 10u);
   p.run_for(seconds(60));
   // 1.0 + 0.2 (tail loss probe at the RTO's instant, RFC 8985 7.2) + 0.2 + 0.4 + 0.8 + 1.6
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(4'200'000));
+  EXPECT_EQ(when_entered(p.client_events, TcpState::kClosed), from_micros(4'200'000));
   EXPECT_EQ(p.client.tcp().take_error(c), ETIMEDOUT);
 }
 
@@ -74,7 +74,7 @@ TEST(Retransmission, LostSegmentIsResentAfterOneRtoAndTheStreamStaysExact) {
   auto n = p.server.tcp().recv(s, buf);
   ASSERT_TRUE(n.has_value());
   EXPECT_EQ(std::string(buf.begin(), buf.begin() + *n), message);
-  const auto sent = TcpPair::sent(p.client_events);
+  const auto sent = segments_sent(p.client_events);
   std::vector<std::int64_t> data_ms;
   for (const auto& e : sent) {
     if (e.segment.length > 0) data_ms.push_back(to_micros(e.time) / 1000);

@@ -110,7 +110,7 @@ TEST(SocketApi, EventsArePrintableAsJsonLines) {
       p.client_events[0].to_json(),
       R"({"t_us":0,"event":"state","local":"198.18.0.1:)" + port +
           R"(","remote":"198.18.0.2:80","from":"CLOSED","to":"SYN_SENT","reason":"connect"})");
-  const auto sent = TcpPair::sent(p.client_events);
+  const auto sent = segments_sent(p.client_events);
   const std::string syn = sent[0].to_json();
   EXPECT_NE(syn.find(R"("event":"send")"), std::string::npos);
   EXPECT_NE(syn.find(R"("flags":"SYN")"), std::string::npos);

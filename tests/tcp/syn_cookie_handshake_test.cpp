@@ -58,9 +58,10 @@ TEST(SynCookieHandshake, Mode2AnswersWithACookieAndKeepsNoEntry) {
   EXPECT_EQ(p.server.tcp().listener(l)->half_open_count(), 0u);
   EXPECT_EQ(p.server.tcp().counters().SyncookiesSent, 1u);
   EXPECT_EQ(p.server.tcp().counters().PassiveOpens, 0u);
-  // The ISN is a cookie under the server's key (RawPair's server secrets are test_secrets(0x22)).
-  EXPECT_EQ(check_syn_cookie(test_secrets(0x22).cookie_key, server_view(kPort), SeqNum{5000},
-                             sa.header.seq, p.sim.now()),
+  // The ISN is a cookie under the server's key (RawPair's server secrets are
+  // fixed_secrets(kServerSecretFill)).
+  EXPECT_EQ(check_syn_cookie(fixed_secrets(kServerSecretFill).cookie_key, server_view(kPort),
+                             SeqNum{5000}, sa.header.seq, p.sim.now()),
             std::optional<std::uint16_t>{1460});
   ASSERT_TRUE(sa.header.options.timestamps);
   EXPECT_EQ(sa.header.options.timestamps->echo, 1000u);
@@ -200,8 +201,8 @@ TEST(SynCookieHandshake, Mode1UsesCookiesOnlyWhenTheQueueIsFull) {
     if (s.header.dst_port == kPort + 2) third = &s;
   }
   ASSERT_NE(third, nullptr);
-  EXPECT_TRUE(check_syn_cookie(test_secrets(0x22).cookie_key, server_view(kPort + 2), SeqNum{200},
-                               third->header.seq, p.sim.now()));
+  EXPECT_TRUE(check_syn_cookie(fixed_secrets(kServerSecretFill).cookie_key, server_view(kPort + 2),
+                               SeqNum{200}, third->header.seq, p.sim.now()));
   TcpRepr ack = make_header(kPort + 2, kServerPort, SeqNum{201}, third->header.seq + 1, kAck);
   ack.options.timestamps = TcpTimestamps{1010, third->header.options.timestamps->value};
   p.send(ack);

@@ -43,7 +43,7 @@ struct TailLoss {
   // Send times (ms) and reasons of the client's retransmissions.
   std::vector<std::pair<std::int64_t, std::string>> retransmissions() const {
     std::vector<std::pair<std::int64_t, std::string>> r;
-    for (const auto& e : TcpPair::sent(p.client_events)) {
+    for (const auto& e : segments_sent(p.client_events)) {
       if (e.segment.retransmission) r.emplace_back(to_micros(e.time) / 1000, std::string(e.reason));
     }
     return r;

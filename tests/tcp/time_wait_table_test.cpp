@@ -402,7 +402,7 @@ TEST(TimeWaitTable, ExpiriesStayRightAcrossTheWrapOfTheirThirtyTwoBitClock) {
 
 TEST(TimeWaitTable, TimeWaitLongerThanEighteenMinutesRoundsExpiryUpToItsTick) {
   TcpConfig config;
-  config.time_wait_length = seconds(3600);  // 3.6e9 us needs 4 us ticks to stay under 2^30
+  config.msl = seconds(1800);  // 2 MSL = 3.6e9 us needs 4 us ticks to stay under 2^30
   TableFixture f(config);
   f.table.insert(from_micros(1), entry_for(v4_tuple(1)));
   EXPECT_EQ(f.table.find(v4_tuple(1))->expires, from_micros(3'600'000'004));

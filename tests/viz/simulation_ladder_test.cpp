@@ -32,7 +32,7 @@ struct LossyOpenAndClose {
   explicit LossyOpenAndClose(bool record_frames = true) {
     if (record_frames) p.sim.on_frame(frame_recorder(frames));
     p.link->add_fault(sim::Direction::a_to_b,
-                      sim::FaultRule::drop(synack::testing::tcp_flags_equal(kSyn)));
+                      sim::FaultRule::drop(testbed::tcp_flags_equal(kSyn)));
     auto [c, s] = p.open();
     p.run_for(milliseconds(100));
     p.client.tcp().close(c);
@@ -119,7 +119,7 @@ TEST(SimulationLadder, DuplicatedFrameIsAnExtraArrow) {
   p.sim.on_frame(frame_recorder(frames));
   p.link->add_fault(
       sim::Direction::b_to_a,
-      sim::FaultRule::duplicate(synack::testing::tcp_flags_equal(kSyn | kAck), 1, milliseconds(5)));
+      sim::FaultRule::duplicate(testbed::tcp_flags_equal(kSyn | kAck), 1, milliseconds(5)));
   p.open();
   p.run_for(milliseconds(100));
   const Ladder l = ladder_from_simulation(p.client_events, p.server_events, frames);

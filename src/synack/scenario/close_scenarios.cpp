@@ -4,13 +4,20 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <string>
 
+#include "synack/scenario/evidence_format.hpp"
 #include "synack/scenario/scenarios.hpp"
 #include "synack/scenario/world.hpp"
+#include "synack/testbed/event_queries.hpp"
+#include "synack/testbed/frame_predicates.hpp"
+#include "synack/testbed/open_connection.hpp"
+#include "synack/testbed/socket_io.hpp"
 
 namespace synack::scenario {
 
 using namespace tcp_flags;
+using namespace testbed;
 
 namespace {
 
@@ -32,18 +39,24 @@ std::optional<Instant> time_wait_end(const std::vector<TcpEvent>& events) {
   return std::nullopt;
 }
 
-}  // namespace
+// What a close scenario does once its connection is open and idle: its steps, evidence, checks.
+using CloseSteps = void (*)(World& w, const OpenConnection& conn, ScenarioResult& r);
 
-ScenarioResult run_four_way_close(const ScenarioOptions& opt) {
+// The frame of the close scenarios: a world whose connection opened and stayed idle until
+// kCloseAt, the scenario's own steps, then the capture and the connection's ladder, `title`.
+ScenarioResult close_scenario(const ScenarioOptions& opt, std::string title, CloseSteps steps) {
   ScenarioResult r;
   World w(world_options(opt));
-  const auto cs = w.open();
-  if (!r.check(cs.has_value(), "the connection opens")) return r;
-  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
-  const SocketId c = cs->first;
-  const SocketId s = cs->second;
-  const FourTuple tuple = *w.client.tcp().tuple(c);
-  w.sim.run_until(kCloseAt);
+  const auto conn = open_connection_then_idle(w, kCloseAt);
+  if (!r.check(conn.has_value(), "the connection opens")) return r;
+  steps(w, *conn, r);
+  finish(w, r, conn->tuple, std::move(title));
+  return r;
+}
+
+void four_way_close_steps(World& w, const OpenConnection& conn, ScenarioResult& r) {
+  const SocketId c = conn.client, s = conn.server;
+  const FourTuple tuple = conn.tuple;
   w.client.tcp().close(c);
   // The server's application notices end of stream, finishes its work, and closes 200 ms later.
   std::string rest;
@@ -78,20 +91,11 @@ ScenarioResult run_four_way_close(const ScenarioOptions& opt) {
           "client: FIN_WAIT_1 > FIN_WAIT_2 > TIME_WAIT > CLOSED");
   r.check(tw_in && tw_out && *tw_out - *tw_in == 2 * w.client.tcp().config().msl,
           "TIME_WAIT lasts exactly 2 MSL");
-  finish(w, r, tuple, "four-way close");
-  return r;
 }
 
-ScenarioResult run_half_close(const ScenarioOptions& opt) {
-  ScenarioResult r;
-  World w(world_options(opt));
-  const auto cs = w.open();
-  if (!r.check(cs.has_value(), "the connection opens")) return r;
-  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
-  const SocketId c = cs->first;
-  const SocketId s = cs->second;
-  const FourTuple tuple = *w.client.tcp().tuple(c);
-  w.sim.run_until(kCloseAt);
+void half_close_steps(World& w, const OpenConnection& conn, ScenarioResult& r) {
+  const SocketId c = conn.client, s = conn.server;
+  const FourTuple tuple = conn.tuple;
   // The client has sent its whole request: it shuts down its sending direction only.
   w.client.tcp().shutdown(c, ShutdownHow::kWrite);
   std::string none;
@@ -135,11 +139,7 @@ ScenarioResult run_half_close(const ScenarioOptions& opt) {
   r.check(data_between == parts.size(), "the server's three writes travel between them");
   r.check(received == "the rest of the response" && client_eof,
           "the half-closed client receives every byte, then end of stream");
-  finish(w, r, tuple, "half-close: data after the FIN");
-  return r;
 }
-
-namespace {
 
 struct LostFinalAck {
   std::vector<TcpEvent> server_fins;
@@ -152,13 +152,10 @@ struct LostFinalAck {
 
 LostFinalAck lost_final_ack(World& w) {
   LostFinalAck out;
-  const auto cs = w.open();
-  if (!cs) return out;
-  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
-  const SocketId c = cs->first;
-  const SocketId s = cs->second;
-  out.tuple = *w.client.tcp().tuple(c);
-  w.sim.run_until(kCloseAt);
+  const auto conn = open_connection_then_idle(w, kCloseAt);
+  if (!conn) return out;
+  const SocketId c = conn->client, s = conn->server;
+  out.tuple = conn->tuple;
   w.client.tcp().close(c);
   w.sim.run_for(milliseconds(50));
   // The client's next pure ACK is the final one of the close: lose it.
@@ -179,7 +176,8 @@ ScenarioResult run_lost_final_ack(const ScenarioOptions& opt) {
   ScenarioResult r;
   World with(world_options(opt));
   WorldOptions wo = plain_world(opt.seed);
-  wo.client_tcp.time_wait_enabled = false;
+  wo.client_demonstration = DemonstrationSettings{};
+  wo.client_demonstration->time_wait_enabled = false;
   World without(wo);
   const LostFinalAck a = lost_final_ack(with);
   const LostFinalAck b = lost_final_ack(without);
@@ -207,16 +205,10 @@ ScenarioResult run_lost_final_ack(const ScenarioOptions& opt) {
   return r;
 }
 
-ScenarioResult run_simultaneous_close(const ScenarioOptions& opt) {
-  ScenarioResult r;
-  World w(world_options(opt));
-  const auto cs = w.open();
-  if (!r.check(cs.has_value(), "the connection opens")) return r;
-  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
-  const SocketId c = cs->first;
-  const SocketId s = cs->second;
-  const FourTuple tuple = *w.client.tcp().tuple(c);
-  w.sim.run_until(kCloseAt);
+namespace {
+void simultaneous_close_steps(World& w, const OpenConnection& conn, ScenarioResult& r) {
+  const SocketId c = conn.client, s = conn.server;
+  const FourTuple tuple = conn.tuple;
   w.client.tcp().close(c);
   w.server.tcp().close(s);
   w.sim.run_for(seconds(1));
@@ -236,20 +228,10 @@ ScenarioResult run_simultaneous_close(const ScenarioOptions& opt) {
           "both enter CLOSING when the other's FIN arrives (1.010 s)");
   r.check(w.client.tcp().time_wait().size() == 1 && w.server.tcp().time_wait().size() == 1,
           "both hold TIME_WAIT");
-  finish(w, r, tuple, "simultaneous close");
-  return r;
 }
 
-ScenarioResult run_retransmission_backoff(const ScenarioOptions& opt) {
-  ScenarioResult r;
-  World w(world_options(opt));
-  const auto cs = w.open();
-  if (!r.check(cs.has_value(), "the connection opens")) return r;
-  // Plain variables, not a structured binding: lambdas below capture them (clang 14).
-  const SocketId c = cs->first;
-  const SocketId s = cs->second;
-  const FourTuple tuple = *w.client.tcp().tuple(c);
-  w.sim.run_until(kCloseAt);
+void retransmission_backoff_steps(World& w, const OpenConnection& conn, ScenarioResult& r) {
+  const SocketId c = conn.client;
   // From now on nothing the client sends arrives.
   sim::Impairments dead = w.link->impairments(sim::Direction::a_to_b);
   dead.loss = 1.0;
@@ -288,9 +270,24 @@ ScenarioResult run_retransmission_backoff(const ScenarioOptions& opt) {
   r.check(shape, "each interval doubles the last, from the 200 ms RTO floor up to the 120 s cap");
   r.check(closed && *closed - sends.back() == cfg.rto_max && error == ETIMEDOUT,
           "one last RTO after the final try, then ETIMEDOUT");
-  finish(w, r, tuple, "retransmission backoff until the connection gives up");
-  (void)s;
-  return r;
+}
+}  // namespace
+
+ScenarioResult run_four_way_close(const ScenarioOptions& opt) {
+  return close_scenario(opt, "four-way close", four_way_close_steps);
+}
+
+ScenarioResult run_half_close(const ScenarioOptions& opt) {
+  return close_scenario(opt, "half-close: data after the FIN", half_close_steps);
+}
+
+ScenarioResult run_simultaneous_close(const ScenarioOptions& opt) {
+  return close_scenario(opt, "simultaneous close", simultaneous_close_steps);
+}
+
+ScenarioResult run_retransmission_backoff(const ScenarioOptions& opt) {
+  return close_scenario(opt, "retransmission backoff until the connection gives up",
+                        retransmission_backoff_steps);
 }
 
 }  // namespace synack::scenario

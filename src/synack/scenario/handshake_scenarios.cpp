@@ -4,41 +4,28 @@
 
 #include <cerrno>
 
+#include "synack/scenario/evidence_format.hpp"
 #include "synack/scenario/scenarios.hpp"
-#include "synack/scenario/scripted_peer.hpp"
 #include "synack/scenario/world.hpp"
+#include "synack/testbed/event_queries.hpp"
+#include "synack/testbed/frame_predicates.hpp"
+#include "synack/testbed/open_connection.hpp"
+#include "synack/testbed/scripted_client_world.hpp"
+#include "synack/testbed/socket_io.hpp"
 
 namespace synack::scenario {
 
 using namespace tcp_flags;
+using namespace testbed;
 
 namespace {
 
-// Listens, connects and runs until the client is ESTABLISHED (or `limit`), accepting on the way.
-struct Opened {
-  SocketId listener = 0;
-  SocketId client = 0;
-  SocketId server = 0;
-  FourTuple tuple;
-};
-
-std::optional<Opened> open_with(World& w, Duration limit) {
-  Opened o;
-  const auto l = w.listen();
-  const auto c = w.connect();
-  if (!l || !c) return std::nullopt;
-  o.listener = *l;
-  o.client = *c;
-  o.tuple = *w.client.tcp().tuple(*c);
-  w.run_until(
-      [&] {
-        if (o.server == 0) {
-          if (auto a = w.server.tcp().accept(o.listener)) o.server = *a;
-        }
-        return o.server != 0 && w.client.tcp().state(o.client) == TcpState::kEstablished;
-      },
-      limit);
-  return o;
+// Listens, connects and runs until the client is ESTABLISHED (or `limit`), accepting on the way;
+// the connection even when the handshake did not complete in time (the checks say so).
+std::optional<OpenConnection> open_with(World& w, Duration limit) {
+  auto c = start_connection(w);
+  if (c) complete_handshake(w, *c, limit);
+  return c;
 }
 
 }  // namespace
@@ -207,47 +194,33 @@ ScenarioResult run_data_on_third_ack(const ScenarioOptions& opt) {
 ScenarioResult run_data_on_syn(const ScenarioOptions& opt) {
   ScenarioResult r;
   // A scripted client: real stacks never put data on a SYN without TFO, which synack does not do.
-  sim::Simulator sim(opt.seed);
-  ScriptedPeer peer;
-  Stack server(stack_config(TcpConfig{}, opt.seed, 2));
-  server.add_interface(raw_interface(kServerIp, 24));
-  const auto a = sim.add_node(peer, "client");
-  const auto b = sim.add_node(server, "server");
-  sim::Impairments imp;
-  imp.delay = milliseconds(10);
-  sim::Link& link =
-      sim.connect(a, 0, b, 0, sim::LinkConfig::symmetric(imp, sim::LinkLayer::raw_ip));
-  std::optional<std::string> pcap;
-  if (!opt.pcap_path.empty() && sim.capture_link(link.id(), opt.pcap_path)) pcap = opt.pcap_path;
+  ScriptedClientOptions wo;
+  wo.seed = opt.seed;
+  wo.pcap_path = opt.pcap_path;
+  ScriptedClientWorld w(wo);
   std::vector<viz::CapturedFrame> frames;
-  sim.on_frame(viz::frame_recorder(frames));
-  std::vector<TcpEvent> server_events;
-  server.tcp().set_event_callback([&](const TcpEvent& e) { server_events.push_back(e); });
-
-  const auto l = server.tcp().listen(Endpoint{IpAddress::v4(kServerIp), kServerPort}, 8);
+  w.sim.on_frame(viz::frame_recorder(frames));
+  const auto l = w.listen(kServerPort, 8);
   if (!r.check(l.has_value(), "listen succeeds")) return r;
   const std::string early = "early";
   const SeqNum isn{1000};
-  peer.send(kClientIp, kServerIp, make_header(kClientPort, kServerPort, isn, SeqNum{0}, kSyn),
-            text(early));
-  sim.run_until([&] { return !peer.received().empty(); }, sim.now() + seconds(2));
-  if (!r.check(!peer.received().empty(), "the server answers the SYN")) return r;
-  const RawSegment synack = peer.received()[0];
-  const std::size_t half_open = server.tcp().listener(*l)->half_open_count();
-  peer.send(kClientIp, kServerIp,
-            make_header(kClientPort, kServerPort, isn + 1, synack.header.seq + 1, kAck));
-  sim.run_for(milliseconds(50));
-  auto s = server.tcp().accept(*l);
+  w.send(make_header(kClientPort, kServerPort, isn, SeqNum{0}, kSyn), text(early));
+  w.sim.run_until([&] { return !w.peer.received().empty(); }, w.sim.now() + seconds(2));
+  if (!r.check(!w.peer.received().empty(), "the server answers the SYN")) return r;
+  const RawSegment synack = w.peer.received()[0];
+  const std::size_t half_open = w.server.tcp().listener(*l)->half_open_count();
+  w.send(make_header(kClientPort, kServerPort, isn + 1, synack.header.seq + 1, kAck));
+  w.sim.run_for(milliseconds(50));
+  auto s = w.server.tcp().accept(*l);
   if (!r.check(s.has_value(), "the handshake completes and is accepted")) return r;
   std::string before;
-  drain(server.tcp(), *s, before);
+  drain(w.server.tcp(), *s, before);
   // The client learns from the ACK number that its bytes were not taken, and sends them again.
-  peer.send(kClientIp, kServerIp,
-            make_header(kClientPort, kServerPort, isn + 1, synack.header.seq + 1, kAck | kPsh),
-            text(early));
-  sim.run_for(milliseconds(50));
+  w.send(make_header(kClientPort, kServerPort, isn + 1, synack.header.seq + 1, kAck | kPsh),
+         text(early));
+  w.sim.run_for(milliseconds(50));
   std::string after;
-  drain(server.tcp(), *s, after);
+  drain(w.server.tcp(), *s, after);
 
   r.add("SYN payload", fmt::format("{} bytes \"{}\"", early.size(), early));
   r.add("SYN-ACK ack", fmt::format("ISN+{} (the SYN only)", (synack.header.ack - isn)));
@@ -258,16 +231,11 @@ ScenarioResult run_data_on_syn(const ScenarioOptions& opt) {
           "the SYN-ACK acknowledges ISN+1: the SYN, not its data");
   r.check(before.empty(), "nothing is delivered when the handshake completes");
   r.check(after == early, "the bytes sent again after the handshake are delivered");
-  sim.close_captures();
-  r.pcap = pcap;
-  viz::SimulationLadderOptions lo;
-  lo.connection = FourTuple{Endpoint{IpAddress::v4(kClientIp), kClientPort},
-                            Endpoint{IpAddress::v4(kServerIp), kServerPort}};
-  lo.left_name = "scripted client " + lo.connection->local.to_string();
-  lo.right_name = "server " + lo.connection->remote.to_string();
-  lo.title = "data on the SYN";
-  lo.relative_seq = true;
-  r.ladders.push_back(viz::ladder_from_simulation({}, server_events, frames, lo));
+  w.sim.close_captures();
+  r.pcap = w.pcap;
+  r.ladders.push_back(connection_ladder(FourTuple{client_endpoint(kClientPort), server_endpoint()},
+                                        "data on the SYN", {}, w.server_events, frames,
+                                        LadderView{"scripted client", "server", std::nullopt}));
   return r;
 }
 
@@ -307,13 +275,9 @@ ScenarioResult run_simultaneous_open(const ScenarioOptions& opt) {
           "both ESTABLISHED after one round trip");
   w.sim.close_captures();
   r.pcap = w.pcap;
-  viz::SimulationLadderOptions lo;
-  lo.connection = *w.client.tcp().tuple(*a);
-  lo.left_name = "A " + lo.connection->local.to_string();
-  lo.right_name = "B " + lo.connection->remote.to_string();
-  lo.title = "simultaneous open";
-  lo.relative_seq = true;
-  r.ladders.push_back(viz::ladder_from_simulation(w.client_events, w.server_events, w.frames, lo));
+  r.ladders.push_back(connection_ladder(*w.client.tcp().tuple(*a), "simultaneous open",
+                                        w.client_events, w.server_events, w.frames,
+                                        LadderView{"A", "B", std::nullopt}));
   return r;
 }
 

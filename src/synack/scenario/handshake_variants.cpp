@@ -4,13 +4,19 @@
 
 #include <map>
 
+#include "synack/scenario/evidence_format.hpp"
 #include "synack/scenario/scenarios.hpp"
-#include "synack/scenario/scripted_peer.hpp"
 #include "synack/scenario/world.hpp"
+#include "synack/testbed/direct_link.hpp"
+#include "synack/testbed/event_queries.hpp"
+#include "synack/testbed/frame_predicates.hpp"
+#include "synack/testbed/scripted_peer.hpp"
+#include "synack/testbed/socket_io.hpp"
 
 namespace synack::scenario {
 
 using namespace tcp_flags;
+using namespace testbed;
 
 namespace {
 
@@ -19,8 +25,7 @@ const Duration kRunFor = seconds(40);
 constexpr int kAttempts = 3;
 
 FourTuple client_tuple(std::uint16_t port) {
-  return FourTuple{Endpoint{IpAddress::v4(kClientIp), port},
-                   Endpoint{IpAddress::v4(kServerIp), kServerPort}};
+  return FourTuple{client_endpoint(port), server_endpoint()};
 }
 
 FourTuple server_view(const FourTuple& t) {
@@ -42,22 +47,14 @@ TcpEvent state_event(Instant time, const FourTuple& tuple, TcpState from, TcpSta
 // Two scripted nodes on a raw-IP link, 10 ms each way, every frame recorded.
 struct ScriptedWorld {
   explicit ScriptedWorld(const ScenarioOptions& o) : sim(o.seed) {
-    const auto a = sim.add_node(client, "client");
-    const auto b = sim.add_node(server, "server");
-    sim::Impairments imp;
-    imp.delay = milliseconds(10);
-    link = &sim.connect(a, 0, b, 0, sim::LinkConfig::symmetric(imp, sim::LinkLayer::raw_ip));
-    if (!o.pcap_path.empty() && sim.capture_link(link->id(), o.pcap_path)) pcap = o.pcap_path;
+    DirectLink joined =
+        join_directly(sim, client, "client", server, "server", milliseconds(10), o.pcap_path);
+    link = joined.link;
+    pcap = std::move(joined.pcap);
     sim.on_frame(viz::frame_recorder(frames));
   }
   viz::Ladder ladder(const FourTuple& t, std::string title) const {
-    viz::SimulationLadderOptions lo;
-    lo.connection = t;
-    lo.left_name = "client " + t.local.to_string();
-    lo.right_name = "server " + t.remote.to_string();
-    lo.title = std::move(title);
-    lo.relative_seq = true;
-    return viz::ladder_from_simulation(client_events, server_events, frames, lo);
+    return connection_ladder(t, std::move(title), client_events, server_events, frames);
   }
   sim::Simulator sim;
   ScriptedPeer client;

@@ -8,6 +8,8 @@
 
 namespace synack::scenario {
 
+using namespace testbed;
+
 ScenarioResult run_isn(const ScenarioOptions& opt) {
   ScenarioResult r;
   World w(world_options(opt));

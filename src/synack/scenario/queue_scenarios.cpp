@@ -2,14 +2,17 @@
 // cookies (RFC 4987).
 #include <fmt/format.h>
 
+#include "synack/scenario/evidence_format.hpp"
 #include "synack/scenario/scenarios.hpp"
-#include "synack/scenario/scripted_peer.hpp"
 #include "synack/scenario/syn_flood_trial.hpp"
 #include "synack/scenario/world.hpp"
+#include "synack/testbed/attacker_topology.hpp"
+#include "synack/testbed/scripted_client_world.hpp"
 
 namespace synack::scenario {
 
 using namespace tcp_flags;
+using namespace testbed;
 
 namespace {
 
@@ -28,25 +31,23 @@ ScenarioResult run_half_open_queue(const ScenarioOptions& opt) {
   server_tcp.synack_retries = 2;              // entries freed 1 + 2 + 4 = 7 s after their SYN
   server_tcp.syncookies = 0;                  // the queue on its own; syn-flood shows cookies
   apply_server_knobs(opt.knobs, server_tcp);  // the user's knobs may break the claim's premise
-  sim::Simulator sim(opt.seed);
-  ScriptedPeer peer;  // the attacker's spoofed SYNs and the later client both come from here
-  Stack server(stack_config(server_tcp, opt.seed, 2));
-  server.add_interface(raw_interface(kServerIp, 15));  // spoofed sources are on-link
-  const auto a = sim.add_node(peer, "peer");
-  const auto b = sim.add_node(server, "server");
-  sim::Impairments imp;
-  imp.delay = milliseconds(10);
-  sim::Link& link =
-      sim.connect(a, 0, b, 0, sim::LinkConfig::symmetric(imp, sim::LinkLayer::raw_ip));
-  std::optional<std::string> pcap;
-  if (!opt.pcap_path.empty() && sim.capture_link(link.id(), opt.pcap_path)) pcap = opt.pcap_path;
+  // The attacker's spoofed SYNs and the later client both come from the scripted peer.
+  ScriptedClientOptions wo;
+  wo.seed = opt.seed;
+  wo.server_tcp = server_tcp;
+  wo.prefix_length = 15;  // spoofed sources are on-link
+  wo.pcap_path = opt.pcap_path;
+  ScriptedClientWorld w(wo);
+  std::optional<DemonstrationSettings> server_isn;
+  apply_isn_knob(opt.knobs, 5000, server_isn);
+  if (server_isn) w.server.tcp().use_demonstration_settings(*server_isn);
   std::vector<viz::CapturedFrame> frames;
-  sim.on_frame(viz::frame_recorder(frames));
-  std::vector<TcpEvent> server_events;
-  server.tcp().set_event_callback([&](const TcpEvent& e) { server_events.push_back(e); });
-  const auto l = server.tcp().listen(Endpoint{IpAddress::v4(kServerIp), kServerPort},
-                                     opt.knobs.accept_backlog.value_or(16));
+  w.sim.on_frame(viz::frame_recorder(frames));
+  const auto l = w.listen(kServerPort, opt.knobs.accept_backlog.value_or(16));
   if (!r.check(l.has_value(), "listen succeeds")) return r;
+  ScriptedPeer& peer = w.peer;
+  sim::Simulator& sim = w.sim;
+  Stack& server = w.server;
   const Listener& listener = *server.tcp().listener(*l);
 
   std::vector<std::string> timeline;
@@ -97,15 +98,10 @@ ScenarioResult run_half_open_queue(const ScenarioOptions& opt) {
           "each entry sends its SYN-ACK 3 times (synack_retries = 2)");
   r.check(after_expiry == 0 && answered_later - answered_when_full == 1,
           "once the retries run out the entries are freed and a new SYN is answered");
-  r.pcap = pcap;
-  viz::SimulationLadderOptions lo;
-  lo.connection = FourTuple{Endpoint{IpAddress::v4(kClientIp), kClientPort},
-                            Endpoint{IpAddress::v4(kServerIp), kServerPort}};
-  lo.left_name = "client " + lo.connection->local.to_string();
-  lo.right_name = "server " + lo.connection->remote.to_string();
-  lo.title = "a SYN into a full half-open queue, then after expiry";
-  lo.relative_seq = true;
-  r.ladders.push_back(viz::ladder_from_simulation({}, server_events, frames, lo));
+  r.pcap = w.pcap;
+  r.ladders.push_back(connection_ladder(FourTuple{client_endpoint(kClientPort), server_endpoint()},
+                                        "a SYN into a full half-open queue, then after expiry", {},
+                                        w.server_events, frames));
   return r;
 }
 
@@ -135,37 +131,21 @@ void run_flood(FloodRow& row, std::uint64_t seed, const std::string& pcap_path,
   server_tcp.max_syn_backlog = kFloodQueue;
   server_tcp.synack_retries = row.synack_retries;
   server_tcp.syncookies = 0;  // the slow flood shows the queue itself; cookies come below
-  sim::Simulator sim(seed);
-  Stack server(stack_config(server_tcp, seed, 2));
-  Stack client(stack_config(TcpConfig{}, seed, 1));
-  ScriptedPeer attacker;
-  IpHub hub(2);
-  hub.add_route(kServerIp, 0);
-  hub.add_route(kClientIp, 1);
-  server.add_interface(raw_interface(kServerIp, 15));
-  client.add_interface(raw_interface(kClientIp, 24));
-  const auto ns = sim.add_node(server, "server");
-  const auto nh = sim.add_node(hub, "hub");
-  const auto nc = sim.add_node(client, "client");
-  const auto na = sim.add_node(attacker, "attacker");
-  sim::Impairments imp;
-  imp.delay = milliseconds(5);
-  const auto cfg = sim::LinkConfig::symmetric(imp, sim::LinkLayer::raw_ip);
-  sim::Link& server_link = sim.connect(ns, 0, nh, 0, cfg);
-  sim::Link& client_link = sim.connect(nc, 0, nh, 1, cfg);
-  sim.connect(na, 0, nh, 2, cfg);
-  if (pcap && !pcap_path.empty() && sim.capture_link(server_link.id(), pcap_path))
-    *pcap = pcap_path;
+  AttackerOptions o;
+  o.seed = seed;
+  o.server_tcp = server_tcp;
+  o.record_events = ladder != nullptr;
+  if (pcap) o.pcap_path = pcap_path;
+  AttackerTopology t(o);
+  if (pcap) *pcap = t.pcap;
   std::vector<viz::CapturedFrame> frames;
-  if (ladder) sim.on_frame(viz::frame_recorder(frames));
-  std::vector<TcpEvent> client_events;
-  std::vector<TcpEvent> server_events;
-  if (ladder) {
-    client.tcp().set_event_callback([&](const TcpEvent& e) { client_events.push_back(e); });
-    server.tcp().set_event_callback([&](const TcpEvent& e) { server_events.push_back(e); });
-  }
-  const auto l = server.tcp().listen(Endpoint{IpAddress::v4(kServerIp), kServerPort}, 128);
+  if (ladder) t.sim.on_frame(viz::frame_recorder(frames));
+  const auto l = t.listen(kServerPort, 128);
   if (!l) return;
+  sim::Simulator& sim = t.sim;
+  Stack& server = t.server;
+  Stack& client = t.client;
+  ScriptedPeer& attacker = t.attacker;
 
   const auto total = static_cast<std::size_t>(kAttackPerSecond * to_seconds(kFloodLength));
   for (std::size_t i = 0; i < total; ++i) {
@@ -183,7 +163,7 @@ void run_flood(FloodRow& row, std::uint64_t seed, const std::string& pcap_path,
     const std::size_t half_open = server.tcp().listener(*l)->half_open_count();
     row.peak_half_open = std::max(row.peak_half_open, half_open);
     const bool queue_full = half_open >= kFloodQueue;
-    const auto c = client.tcp().connect(sim.now(), Endpoint{IpAddress::v4(kServerIp), kServerPort});
+    const auto c = t.connect();
     if (!c) continue;
     if (!first_tuple) first_tuple = client.tcp().tuple(*c);
     ++row.attempts;
@@ -202,14 +182,9 @@ void run_flood(FloodRow& row, std::uint64_t seed, const std::string& pcap_path,
   row.entry_lifetime = seconds((2LL << row.synack_retries) - 1);
   sim.close_captures();
   if (ladder && first_tuple) {
-    viz::SimulationLadderOptions lo;
-    lo.connection = first_tuple;
-    lo.link = client_link.id();
-    lo.left_name = "client " + first_tuple->local.to_string();
-    lo.right_name = "server " + first_tuple->remote.to_string();
-    lo.title = "first legitimate attempt during the flood, no defence";
-    lo.relative_seq = true;
-    ladder->push_back(viz::ladder_from_simulation(client_events, server_events, frames, lo));
+    ladder->push_back(connection_ladder(
+        *first_tuple, "first legitimate attempt during the flood, no defence", t.client_events,
+        t.server_events, frames, LadderView{"client", "server", t.client_link->id()}));
   }
 }
 

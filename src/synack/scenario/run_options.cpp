@@ -196,7 +196,6 @@ std::vector<std::string> to_strings(const Knobs& k) {
 void apply_client_knobs(const Knobs& k, TcpConfig& tcp) {
   if (k.msl) tcp.msl = *k.msl;
   if (k.syn_retries) tcp.syn_retries = *k.syn_retries;
-  if (k.fixed_isn) tcp.fixed_isn = *k.fixed_isn ? std::optional<std::uint32_t>(1000) : std::nullopt;
 }
 
 void apply_server_knobs(const Knobs& k, TcpConfig& tcp) {
@@ -204,7 +203,13 @@ void apply_server_knobs(const Knobs& k, TcpConfig& tcp) {
   if (k.synack_retries) tcp.synack_retries = *k.synack_retries;
   if (k.max_syn_backlog) tcp.max_syn_backlog = *k.max_syn_backlog;
   if (k.syncookies) tcp.syncookies = *k.syncookies;
-  if (k.fixed_isn) tcp.fixed_isn = *k.fixed_isn ? std::optional<std::uint32_t>(5000) : std::nullopt;
+}
+
+void apply_isn_knob(const Knobs& k, std::uint32_t isn,
+                    std::optional<DemonstrationSettings>& settings) {
+  if (!k.fixed_isn) return;
+  if (!settings) settings = DemonstrationSettings{};
+  settings->fixed_isn = *k.fixed_isn ? std::optional<std::uint32_t>(isn) : std::nullopt;
 }
 
 void install_faults(const std::vector<SegmentFault>& faults, sim::Link& link) {

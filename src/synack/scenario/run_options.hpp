@@ -14,6 +14,7 @@
 #include "synack/sim/fault_rule.hpp"
 #include "synack/sim/link.hpp"
 #include "synack/tcp/config.hpp"
+#include "synack/tcp/demonstration.hpp"
 
 namespace synack::scenario {
 
@@ -61,6 +62,9 @@ void apply_client_knobs(const Knobs& knobs, TcpConfig& tcp);
 void apply_server_knobs(const Knobs& knobs, TcpConfig& tcp);
 
 // Adds each fault to the link whose endpoint a is the client.
+// The isn=fixed knob (a demonstration setting, never TcpConfig): ISN `isn` for that host.
+void apply_isn_knob(const Knobs& knobs, std::uint32_t isn,
+                    std::optional<DemonstrationSettings>& settings);
 void install_faults(const std::vector<SegmentFault>& faults, sim::Link& link);
 
 }  // namespace synack::scenario

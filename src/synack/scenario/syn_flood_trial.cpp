@@ -5,12 +5,12 @@
 #include <map>
 #include <random>
 
-#include "synack/scenario/scripted_peer.hpp"
-#include "synack/scenario/world.hpp"
+#include "synack/testbed/attacker_topology.hpp"
 
 namespace synack::scenario {
 
 using namespace tcp_flags;
+using namespace testbed;
 
 Duration FloodTrialResult::connect_time_quantile(double q) const {
   if (connect_times.empty()) return Duration{0};
@@ -21,28 +21,17 @@ Duration FloodTrialResult::connect_time_quantile(double q) const {
 FloodTrialResult run_flood_trial(const FloodTrialOptions& o) {
   FloodTrialResult r;
   r.half_open_entry_bytes = sizeof(HalfOpenEntry);
-  sim::Simulator sim(o.seed);
-  Stack server(stack_config(o.server_tcp, o.seed, 2));
-  Stack client(stack_config(TcpConfig{}, o.seed, 1));
-  ScriptedPeer attacker;  // also receives the SYN-ACKs to spoofed sources (hub default route)
-  IpHub hub(2);
-  hub.add_route(kServerIp, 0);
-  hub.add_route(kClientIp, 1);
-  server.add_interface(raw_interface(kServerIp, 15));  // spoofed sources are on-link
-  client.add_interface(raw_interface(kClientIp, 24));
-  const auto ns = sim.add_node(server, "server");
-  const auto nh = sim.add_node(hub, "hub");
-  const auto nc = sim.add_node(client, "client");
-  const auto na = sim.add_node(attacker, "attacker");
-  sim::Impairments imp;
-  imp.delay = milliseconds(5);
-  const auto cfg = sim::LinkConfig::symmetric(imp, sim::LinkLayer::raw_ip);
-  sim.connect(ns, 0, nh, 0, cfg);
-  sim.connect(nc, 0, nh, 1, cfg);
-  sim.connect(na, 0, nh, 2, cfg);
-  const auto l =
-      server.tcp().listen(Endpoint{IpAddress::v4(kServerIp), kServerPort}, o.listen_backlog);
+  // The attacker also receives the SYN-ACKs to its spoofed sources (the hub's default route).
+  AttackerOptions topology;
+  topology.seed = o.seed;
+  topology.server_tcp = o.server_tcp;
+  AttackerTopology bed(topology);
+  const auto l = bed.listen(kServerPort, o.listen_backlog);
   if (!l) return r;
+  sim::Simulator& sim = bed.sim;
+  Stack& server = bed.server;
+  Stack& client = bed.client;
+  ScriptedPeer& attacker = bed.attacker;
   const Listener& listener = *server.tcp().listener(*l);
 
   // The attacker: every millisecond a batch of spoofed SYNs (random address, port and ISN).
@@ -81,8 +70,7 @@ FloodTrialResult run_flood_trial(const FloodTrialOptions& o) {
   for (Instant t = kEpoch + o.first_connect; t < kEpoch + o.flood_length; t += o.connect_interval) {
     last_connect = t;
     sim.schedule_at(t, [&] {
-      const auto c =
-          client.tcp().connect(sim.now(), Endpoint{IpAddress::v4(kServerIp), kServerPort});
+      const auto c = bed.connect();
       if (!c) return;
       ++r.attempts;
       started.emplace(*client.tcp().tuple(*c), sim.now());

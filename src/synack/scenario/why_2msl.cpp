@@ -6,13 +6,16 @@
 
 #include <cerrno>
 
+#include "synack/scenario/evidence_format.hpp"
 #include "synack/scenario/scenarios.hpp"
 #include "synack/scenario/world.hpp"
+#include "synack/testbed/socket_io.hpp"
 #include "synack/wire/ipv4.hpp"
 
 namespace synack::scenario {
 
 using namespace tcp_flags;
+using namespace testbed;
 
 namespace {
 
@@ -23,19 +26,23 @@ bool carries_data(Bytes frame) {
   return tcp && !tcp->payload().empty();
 }
 
+// Timestamps off, and the demonstration settings (never production behaviour): fixed ISNs, and
+// TIME_WAIT `time_wait` long, or none at all.
 WorldOptions unsafe_world(std::uint64_t seed, std::optional<Duration> time_wait) {
   WorldOptions w;
   w.seed = seed;
-  for (TcpConfig* t : {&w.client_tcp, &w.server_tcp}) {
-    t->timestamps = false;
-    if (time_wait) {
-      t->time_wait_length = *time_wait;
-    } else {
-      t->time_wait_enabled = false;
-    }
+  w.client_tcp.timestamps = false;
+  w.server_tcp.timestamps = false;
+  DemonstrationSettings unsafe;
+  if (time_wait) {
+    unsafe.time_wait_length = *time_wait;
+  } else {
+    unsafe.time_wait_enabled = false;
   }
-  w.client_tcp.fixed_isn = 1000;
-  w.server_tcp.fixed_isn = 5000;
+  unsafe.fixed_isn = 1000;
+  w.client_demonstration = unsafe;
+  unsafe.fixed_isn = 5000;
+  w.server_demonstration = unsafe;
   return w;
 }
 

@@ -90,6 +90,8 @@ BulkResult run_bulk(const BulkOptions& o) {
   Simulator sim(o.seed);
   Stack client(config_for(o.client_config, o.seed, 1));
   Stack server(config_for(o.server_config, o.seed, 2));
+  if (o.client_demonstration) client.tcp().use_demonstration_settings(*o.client_demonstration);
+  if (o.server_demonstration) server.tcp().use_demonstration_settings(*o.server_demonstration);
   client.add_interface(raw(kClientIp, o.mtu));
   server.add_interface(raw(kServerIp, o.mtu));
   const auto a = sim.add_node(client, "client");

@@ -12,6 +12,7 @@
 
 #include "synack/sim/simulator.hpp"
 #include "synack/stack/stack.hpp"
+#include "synack/tcp/demonstration.hpp"
 
 namespace synack::sim {
 
@@ -23,6 +24,9 @@ struct BulkOptions {
   std::size_t mtu = 1500;  // interface and link MTU; the MSS is mtu - 40
   TcpConfig client_config;
   TcpConfig server_config;
+  // Unsafe behaviour for demonstrations and tests (a fixed ISN that wraps soon); none by default.
+  std::optional<DemonstrationSettings> client_demonstration;
+  std::optional<DemonstrationSettings> server_demonstration;
   std::optional<TcpSocketOptions> client_socket;
   std::optional<TcpSocketOptions> server_socket;
   Duration limit = seconds(600);  // virtual time allowed

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "synack/stack/tcp_layer.hpp"
+#include "synack/tcp/hash_domains.hpp"
 #include "synack/wire/checksum.hpp"
 
 namespace synack {
@@ -114,8 +115,8 @@ std::optional<std::uint16_t> TcpLayer::pick_ephemeral_port(const IpAddress& loca
   const std::uint32_t low = ctx_.config.ephemeral_port_low;
   const std::uint32_t count = ctx_.config.ephemeral_port_high - low + 1;
   const FourTuple key{Endpoint{local, 0}, remote};
-  const auto offset =
-      static_cast<std::uint32_t>(keyed_tuple_hash(ctx_.secrets.cookie_key, key, 0x706f7274));
+  const auto offset = static_cast<std::uint32_t>(
+      keyed_tuple_hash(ctx_.secrets.cookie_key, key, hash_domain::kEphemeralPort));
   for (std::uint32_t i = 0; i < count; ++i) {
     const auto port = static_cast<std::uint16_t>(low + (offset + ephemeral_counter_ + i) % count);
     const FourTuple candidate{Endpoint{local, port}, remote};

@@ -3,6 +3,7 @@
 #include <cerrno>
 
 #include "synack/stack/tcp_layer.hpp"
+#include "synack/tcp/hash_domains.hpp"
 #include "synack/wire/checksum.hpp"
 
 namespace synack {
@@ -29,13 +30,11 @@ bool is_unspecified(const IpAddress& a) {
 }
 }  // namespace
 
-// Distinct from every other use of the ISN secret (see KeyedTupleHash::derive_key).
-constexpr std::uint32_t kDemuxHashLabel = 0x434f4e4e;  // "CONN"
-
 TcpLayer::TcpLayer(IpServices& ip, const TcpConfig& config, std::optional<TcpSecrets> secrets)
     : ip_(ip),
       ctx_(config, secrets ? *secrets : fresh_secrets(), *this),
-      demux_(0, KeyedTupleHash{KeyedTupleHash::derive_key(ctx_.secrets.isn_key, kDemuxHashLabel)}),
+      demux_(0, KeyedTupleHash{KeyedTupleHash::derive_key(ctx_.secrets.isn_key,
+                                                          hash_domain::kConnectionDemux)}),
       time_wait_(ctx_, config.max_time_wait) {}
 
 TcpLayer::~TcpLayer() = default;
@@ -87,6 +86,15 @@ void TcpLayer::release(SocketId id) {
 }
 
 // ---------------------------------------------------------------- API
+
+Status TcpLayer::use_demonstration_settings(const DemonstrationSettings& settings) {
+  const bool in_use =
+      std::any_of(sockets_.begin(), sockets_.end(), [](const Socket& s) { return s.in_use; });
+  if (in_use || time_wait_.size() != 0) return Unexpected{EBUSY};
+  ctx_.demonstration = settings;
+  time_wait_.on_duration_changed();
+  return {};
+}
 
 Result<SocketId> TcpLayer::listen(const Endpoint& local, int backlog,
                                   std::optional<TcpSocketOptions> options) {
@@ -154,12 +162,7 @@ Result<std::size_t> TcpLayer::send(SocketId id, Bytes data) {
   TcpConnection& c = *s->connection;
   if (s->pending_error) return Unexpected{std::exchange(s->pending_error, 0)};
   if (c.error()) return Unexpected{EPIPE};
-  const TcpState st = c.state();
-  if (st == TcpState::kSynSent || st == TcpState::kSynReceived) {
-    // Queued until ESTABLISHED, as RFC 9293 3.10.2 allows.
-  } else if (st != TcpState::kEstablished && st != TcpState::kCloseWait) {
-    return Unexpected{EPIPE};
-  }
+  if (!accepts_send(c.state())) return Unexpected{EPIPE};
   if (s->detached) return Unexpected{EPIPE};
   if (data.empty()) return std::size_t{0};
   const std::size_t n = c.send(data);
@@ -345,16 +348,8 @@ void TcpLayer::settle(SocketId id) {
 void TcpLayer::finish_connection(SocketId id, Socket& s) {
   TcpConnection& c = *s.connection;
   if (c.state() == TcpState::kTimeWait) {
-    if (ctx_.config.time_wait_enabled) {
-      TimeWaitEntry tw;
-      tw.tuple = c.tuple();
-      tw.snd_nxt = c.snd_nxt();
-      tw.rcv_nxt = c.rcv_nxt();
-      tw.timestamps = c.options().timestamps;
-      tw.ts_recent = c.options().ts_recent;
-      tw.window = static_cast<std::uint16_t>(std::min<std::size_t>(
-          c.socket_options().receive_buffer >> c.options().receive_shift, 65535));
-      time_wait_.insert(now_, tw);
+    if (ctx_.demonstration.time_wait_enabled) {
+      time_wait_.insert(now_, c.time_wait_entry());
     } else {
       ctx_.trace_state(now_, c.tuple(), TcpState::kTimeWait, TcpState::kClosed,
                        "TIME_WAIT disabled");

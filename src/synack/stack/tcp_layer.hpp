@@ -19,6 +19,7 @@
 #include "synack/stack/transport.hpp"
 #include "synack/tcp/connection.hpp"
 #include "synack/tcp/context.hpp"
+#include "synack/tcp/demonstration.hpp"
 #include "synack/tcp/listener.hpp"
 #include "synack/tcp/time_wait.hpp"
 #include "synack/tcp/tuple_key.hpp"
@@ -98,6 +99,13 @@ class TcpLayer : public TransportHandler, private SegmentSink {
   const TcpCounters& counters() const { return ctx_.counters; }
   const TcpConfig& config() const { return ctx_.config; }
   void set_event_callback(TcpEventCallback callback) { ctx_.on_event = std::move(callback); }
+
+  // NOT FOR PRODUCTION: switches on deliberately unsafe behaviour (a fixed ISN, a short or no
+  // TIME_WAIT) that the scenario catalog and tests demonstrate; see DemonstrationSettings. Only
+  // while the layer holds no socket and no TIME_WAIT entry (EBUSY otherwise), so no connection
+  // ever sees two behaviours.
+  Status use_demonstration_settings(const DemonstrationSettings& settings);
+  const DemonstrationSettings& demonstration_settings() const { return ctx_.demonstration; }
 
   // ---- TransportHandler ----
   void on_tcp(Instant now, const IpAddress& src, const IpAddress& dst, Bytes segment,

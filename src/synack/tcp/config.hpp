@@ -3,7 +3,6 @@
 // sysctl each one mirrors is named beside it.
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 
 #include "synack/core/time.hpp"
 #include "synack/tcp/congestion_control.hpp"
@@ -42,8 +41,6 @@ struct TcpConfig {
 
   // Maximum segment lifetime; TIME_WAIT lasts 2 * msl (Linux: fixed 60 s).
   Duration msl = seconds(30);
-  // Keep TIME_WAIT at all; off shows what goes wrong without it (scenarios only).
-  bool time_wait_enabled = true;
   // Orphaned FIN_WAIT_2 lifetime (tcp_fin_timeout).
   Duration fin_timeout = seconds(60);
   // RFC 1337: ignore RST in TIME_WAIT (Linux tcp_rfc1337, but on by default here).
@@ -77,13 +74,8 @@ struct TcpConfig {
   std::uint16_t ephemeral_port_low = 32768;
   std::uint16_t ephemeral_port_high = 60999;
 
-  // ---- for demonstrations only: deliberately unsafe behaviour that scenarios show ----
-  // Every connection's ISN, instead of RFC 6528's (shows how old duplicates get accepted).
-  std::optional<std::uint32_t> fixed_isn;
-  // TIME_WAIT length instead of 2 * msl (shows why 2 MSL and not less).
-  std::optional<Duration> time_wait_length;
-
-  Duration time_wait_duration() const { return time_wait_length.value_or(2 * msl); }
+  // Deliberately unsafe behaviour for demonstrations is not configured here: see
+  // DemonstrationSettings (tcp/demonstration.hpp).
 };
 
 }  // namespace synack

@@ -81,16 +81,22 @@ bool TcpConnection::writable() const {
 }
 
 std::size_t TcpConnection::send(Bytes data) {
-  if (sender_.fin_queued() || error_ != 0 || has_requests()) return 0;
-  switch (state_) {
-    case TcpState::kSynSent:
-    case TcpState::kSynReceived:  // RFC 9293 3.10.2: queue until ESTABLISHED
-    case TcpState::kEstablished:
-    case TcpState::kCloseWait:
-      return sender_.push(data);
-    default:
-      return 0;
-  }
+  if (sender_.fin_queued() || error_ != 0 || has_requests() || !accepts_send(state_)) return 0;
+  return sender_.push(data);
+}
+
+TimeWaitEntry TcpConnection::time_wait_entry() const {
+  const HandshakeOptions negotiated = options();
+  TimeWaitEntry tw;
+  tw.tuple = tuple_;
+  tw.snd_nxt = snd_nxt();
+  tw.rcv_nxt = rcv_nxt();
+  tw.timestamps = negotiated.timestamps;
+  tw.ts_recent = negotiated.ts_recent;
+  // The window our ACKs from TIME_WAIT advertise: the whole receive buffer, scaled.
+  tw.window = static_cast<std::uint16_t>(
+      std::min<std::size_t>(socket_options_.receive_buffer >> negotiated.receive_shift, 65535));
+  return tw;
 }
 
 std::size_t TcpConnection::receive(MutableBytes out) {

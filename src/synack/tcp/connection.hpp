@@ -30,6 +30,7 @@
 #include "synack/tcp/sender.hpp"
 #include "synack/tcp/socket_options.hpp"
 #include "synack/tcp/state.hpp"
+#include "synack/tcp/time_wait.hpp"
 
 namespace synack {
 
@@ -93,6 +94,8 @@ class TcpConnection : private SegmentOutput {
   bool orphaned() const { return orphaned_; }
   // The owner should free this connection (CLOSED) or move it to TIME_WAIT.
   bool finished() const { return state_ == TcpState::kClosed || state_ == TcpState::kTimeWait; }
+  // What TIME_WAIT keeps of this connection, once state() is TIME_WAIT (expiry is the table's).
+  TimeWaitEntry time_wait_entry() const;
 
   // Sequence-space snapshot, for TIME_WAIT entries, tests and TCP_INFO-style reports.
   SeqNum iss() const { return sender_.iss(); }

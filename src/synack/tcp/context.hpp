@@ -6,6 +6,7 @@
 
 #include "synack/tcp/config.hpp"
 #include "synack/tcp/counters.hpp"
+#include "synack/tcp/demonstration.hpp"
 #include "synack/tcp/events.hpp"
 #include "synack/tcp/isn.hpp"
 #include "synack/tcp/segment.hpp"
@@ -28,10 +29,16 @@ class TcpContext {
   const IsnGenerator isn;
   TcpCounters counters;
   TcpEventCallback on_event;
+  // Production behaviour unless the owner explicitly switched a demonstration on.
+  DemonstrationSettings demonstration;
 
   // The ISN for a new connection: RFC 6528, unless a demonstration fixed it.
   SeqNum initial_sequence(Instant now, const FourTuple& tuple) const {
-    return config.fixed_isn ? SeqNum{*config.fixed_isn} : isn.generate(now, tuple);
+    return demonstration.fixed_isn ? SeqNum{*demonstration.fixed_isn} : isn.generate(now, tuple);
+  }
+  // How long TIME_WAIT lasts: 2 MSL (RFC 9293 section 3.6.1), unless a demonstration shortens it.
+  Duration time_wait_duration() const {
+    return demonstration.time_wait_length.value_or(2 * config.msl);
   }
 
   // Sends one segment: counts it (OutSegs or RetransSegs, OutRsts), traces it, hands it on.

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 
+#include "synack/tcp/hash_domains.hpp"
+
 namespace synack {
 
 using namespace tcp_flags;
-
-// Distinct from every other use of the ISN secret (see KeyedTupleHash::derive_key).
-constexpr std::uint32_t kHalfOpenHashLabel = 0x53594e51;  // "SYNQ"
 
 Listener::Listener(TcpContext& ctx, Endpoint local, std::size_t backlog,
                    const TcpSocketOptions& options)
@@ -15,8 +14,8 @@ Listener::Listener(TcpContext& ctx, Endpoint local, std::size_t backlog,
       local_(local),
       backlog_(std::max<std::size_t>(backlog, 1)),
       options_(options),
-      half_open_(
-          0, KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key, kHalfOpenHashLabel)}) {}
+      half_open_(0, KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key,
+                                                              hash_domain::kHalfOpenQueue)}) {}
 
 Listener::Outcome Listener::on_segment(Instant now, const InboundSegment& seg,
                                        std::uint16_t our_mss, std::optional<SeqNum> isn_floor) {

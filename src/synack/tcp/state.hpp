@@ -27,4 +27,11 @@ constexpr bool is_synchronized(TcpState s) {
   return s != TcpState::kClosed && s != TcpState::kListen && s != TcpState::kSynSent;
 }
 
+// States in which the application may send (RFC 9293 section 3.10.2): ESTABLISHED and
+// CLOSE_WAIT, and SYN_SENT and SYN_RECEIVED, where the data is queued until ESTABLISHED.
+constexpr bool accepts_send(TcpState s) {
+  return s == TcpState::kSynSent || s == TcpState::kSynReceived || s == TcpState::kEstablished ||
+         s == TcpState::kCloseWait;
+}
+
 }  // namespace synack

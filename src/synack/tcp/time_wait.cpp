@@ -2,14 +2,13 @@
 
 #include <algorithm>
 
+#include "synack/tcp/hash_domains.hpp"
+
 namespace synack {
 
 using namespace tcp_flags;
 
 namespace {
-// The label that makes the table's hash key differ from every other key derived from the ISN
-// secret: "TWH1".
-constexpr std::uint32_t kHashKeyLabel = 0x54574831;
 // stamp() keeps every live expiry within kMaxTicksBehind of the latest one.
 constexpr std::int64_t kMaxTicksBehind = std::int64_t{1} << 31;
 constexpr std::int64_t kMaxDurationTicks = std::int64_t{1} << 30;
@@ -24,9 +23,16 @@ int tick_shift_for(Duration time_wait) {
 TimeWaitTable::TimeWaitTable(TcpContext& ctx, std::size_t capacity)
     : ctx_(ctx),
       capacity_(capacity),
-      tick_shift_(tick_shift_for(ctx.config.time_wait_duration())),
-      ipv4_(KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key, kHashKeyLabel)}),
-      others_(KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key, kHashKeyLabel)}) {}
+      tick_shift_(tick_shift_for(ctx.time_wait_duration())),
+      ipv4_(
+          KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key, hash_domain::kTimeWait)}),
+      others_(
+          KeyedTupleHash{KeyedTupleHash::derive_key(ctx.secrets.isn_key, hash_domain::kTimeWait)}) {
+}
+
+void TimeWaitTable::on_duration_changed() {
+  if (size() == 0) tick_shift_ = tick_shift_for(ctx_.time_wait_duration());
+}
 
 bool TimeWaitTable::insert(Instant now, const TimeWaitEntry& entry) {
   if (size() >= capacity_) {
@@ -36,7 +42,7 @@ bool TimeWaitTable::insert(Instant now, const TimeWaitEntry& entry) {
     return false;
   }
   const TimeWaitState state{entry.snd_nxt,   entry.rcv_nxt,
-                            entry.ts_recent, stamp(now + ctx_.config.time_wait_duration()),
+                            entry.ts_recent, stamp(now + ctx_.time_wait_duration()),
                             entry.window,    entry.timestamps};
   if (const auto key = Ipv4TupleKey::pack(entry.tuple)) {
     ipv4_.push_back(*key, state);
@@ -120,7 +126,7 @@ void TimeWaitTable::send_ack(Instant now, const FourTuple& tuple, const TimeWait
 
 TimeWaitState* TimeWaitTable::restart(Instant now, const FourTuple& tuple) {
   // Stamp first: stamping may rewrite other entries' ticks but never moves an entry.
-  const std::uint32_t tick = stamp(now + ctx_.config.time_wait_duration());
+  const std::uint32_t tick = stamp(now + ctx_.time_wait_duration());
   TimeWaitState* entry = nullptr;
   if (const auto key = Ipv4TupleKey::pack(tuple)) {
     entry = ipv4_.move_to_back(*key);

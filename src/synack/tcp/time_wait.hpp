@@ -52,6 +52,10 @@ class TimeWaitTable {
 
   explicit TimeWaitTable(TcpContext& ctx, std::size_t capacity = kDefaultCapacity);
 
+  // The context's TIME_WAIT length changed (a demonstration setting): size the expiry clock for
+  // it. Only while the table is empty, since entries stamped on the old clock would misread.
+  void on_duration_changed();
+
   // Enters TIME_WAIT (the 2 MSL timer starts at `now`). When the table is full the entry is not
   // kept, as Linux does (TCPTimeWaitOverflow): the connection just closes. Returns whether kept.
   bool insert(Instant now, const TimeWaitEntry& entry);

@@ -1,8 +1,8 @@
 #pragma once
-// A scripted node on a raw-IP link: it sends exactly the TCP segments a scenario builds (any
-// source address, any flags and numbers, payload on a SYN) and hands every TCP segment it
-// receives to a callback. Scenarios use it for peers that real TCP must never be: an attacker
-// spoofing addresses, or the hypothetical two- and four-message handshakes.
+// A scripted node on a raw-IP link: it sends exactly the TCP segments a scenario or test builds
+// (any source address, any flags and numbers, payload on a SYN), keeps every TCP segment it
+// receives and hands each to a callback. For peers that real TCP must never be: an attacker
+// spoofing addresses, a misbehaving client, the hypothetical two- and four-message handshakes.
 #include <deque>
 #include <functional>
 #include <vector>
@@ -11,7 +11,7 @@
 #include "synack/wire/address.hpp"
 #include "synack/wire/tcp.hpp"
 
-namespace synack::scenario {
+namespace synack::testbed {
 
 struct RawSegment {
   Instant time;
@@ -45,25 +45,4 @@ class ScriptedPeer : public NetworkNode {
 TcpRepr make_header(std::uint16_t src_port, std::uint16_t dst_port, SeqNum seq, SeqNum ack,
                     std::uint8_t flags);
 
-// A router for raw-IP links: a frame arriving on any interface leaves on the interface whose
-// route matches its destination (exact addresses first, then the default interface). Scenarios
-// use it to put a client and an attacker on the same server link.
-class IpHub : public NetworkNode {
- public:
-  explicit IpHub(std::size_t default_iface) : default_iface_(default_iface) {}
-  void add_route(Ipv4Address host, std::size_t iface) { routes_.push_back({host, iface}); }
-
-  void receive_frame(Instant now, std::size_t iface, Bytes frame, FrameOutput& out) override;
-  void poll(Instant, FrameOutput&) override {}
-  Instant next_deadline() const override { return kNever; }
-
- private:
-  struct Route {
-    Ipv4Address host;
-    std::size_t iface = 0;
-  };
-  std::vector<Route> routes_;
-  std::size_t default_iface_;
-};
-
-}  // namespace synack::scenario
+}  // namespace synack::testbed

@@ -1,9 +1,9 @@
-#include "synack/scenario/scripted_peer.hpp"
+#include "synack/testbed/scripted_peer.hpp"
 
 #include "synack/wire/checksum.hpp"
 #include "synack/wire/ipv4.hpp"
 
-namespace synack::scenario {
+namespace synack::testbed {
 
 void ScriptedPeer::send(Ipv4Address src, Ipv4Address dst, const TcpRepr& header, Bytes payload) {
   const std::size_t tcp_length = header.header_length() + payload.size();
@@ -54,14 +54,4 @@ TcpRepr make_header(std::uint16_t src_port, std::uint16_t dst_port, SeqNum seq, 
   return h;
 }
 
-void IpHub::receive_frame(Instant, std::size_t, Bytes frame, FrameOutput& out) {
-  const auto ip = Ipv4View::parse(frame, false);
-  if (!ip) return;
-  std::size_t iface = default_iface_;
-  for (const Route& r : routes_) {
-    if (r.host == ip->repr().dst) iface = r.iface;
-  }
-  out.send_frame(iface, frame);
-}
-
-}  // namespace synack::scenario
+}  // namespace synack::testbed
