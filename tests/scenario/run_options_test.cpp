@@ -34,7 +34,7 @@ TEST(RunOptions, RejectsMalformedFaults) {
     const auto f = parse_fault(bad);
     EXPECT_FALSE(f.has_value()) << bad;
     if (!f) {
-      EXPECT_NE(f.error().find("bad fault"), std::string::npos);
+      EXPECT_NE(f.error().context.find("bad fault"), std::string::npos);
     }
   }
 }

@@ -88,7 +88,7 @@ int run_scenario(const ScenarioCliOptions& o) {
   for (const std::string& text : o.faults) {
     auto fault = scenario::parse_fault(text);
     if (!fault) {
-      fmt::print(stderr, "synack scenario: {}\n", fault.error());
+      fmt::print(stderr, "synack scenario: {}\n", fault.error().context);
       return 2;
     }
     so.faults.push_back(*fault);
@@ -96,7 +96,7 @@ int run_scenario(const ScenarioCliOptions& o) {
   for (const std::string& text : o.settings) {
     auto knobs = scenario::with_knob(so.knobs, text);
     if (!knobs) {
-      fmt::print(stderr, "synack scenario: {}\n", knobs.error());
+      fmt::print(stderr, "synack scenario: {}\n", knobs.error().context);
       return 2;
     }
     so.knobs = *knobs;

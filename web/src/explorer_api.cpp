@@ -111,12 +111,12 @@ Json run(const Json& request) {
   o.seed = request.value("seed", std::uint64_t{1});
   for (const auto& text : request.value("faults", std::vector<std::string>{})) {
     auto fault = scenario::parse_fault(text);
-    if (!fault) return error(fault.error());
+    if (!fault) return error(fault.error().context);
     o.faults.push_back(*fault);
   }
   for (const auto& text : request.value("settings", std::vector<std::string>{})) {
     auto knobs = scenario::with_knob(o.knobs, text);
-    if (!knobs) return error(knobs.error());
+    if (!knobs) return error(knobs.error().context);
     o.knobs = *knobs;
   }
   const bool want_pcap = request.value("pcap", false);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -82,13 +83,13 @@ bool Knobs::empty() const {
          !syncookies && !loss && !delay && !fixed_isn;
 }
 
-Expected<SegmentFault, std::string> parse_fault(std::string_view text) {
+Result<SegmentFault> parse_fault(std::string_view text) {
   const auto parts = split(text, ':');
   const std::string usage = fmt::format(
       "bad fault '{}': expected drop:SENDER:N, delay:SENDER:N:TIME or duplicate:SENDER:N:TIME "
       "(SENDER client or server, N counts that sender's segments from 1)",
       text);
-  if (parts.size() < 3 || parts.size() > 4) return Unexpected{usage};
+  if (parts.size() < 3 || parts.size() > 4) return Unexpected{Error{EINVAL, usage}};
   SegmentFault f;
   if (parts[0] == "drop") {
     f.action = sim::FaultAction::drop;
@@ -97,25 +98,25 @@ Expected<SegmentFault, std::string> parse_fault(std::string_view text) {
   } else if (parts[0] == "duplicate") {
     f.action = sim::FaultAction::duplicate;
   } else {
-    return Unexpected{usage};
+    return Unexpected{Error{EINVAL, usage}};
   }
   if (parts[1] == "client") {
     f.sender = Host::client;
   } else if (parts[1] == "server") {
     f.sender = Host::server;
   } else {
-    return Unexpected{usage};
+    return Unexpected{Error{EINVAL, usage}};
   }
   const auto n = number<std::size_t>(parts[2]);
-  if (!n || *n == 0 || *n > 100'000) return Unexpected{usage};
+  if (!n || *n == 0 || *n > 100'000) return Unexpected{Error{EINVAL, usage}};
   f.occurrence = *n;
   if (f.action == sim::FaultAction::drop) {
-    if (parts.size() != 3) return Unexpected{usage};
+    if (parts.size() != 3) return Unexpected{Error{EINVAL, usage}};
     return f;
   }
-  if (parts.size() != 4) return Unexpected{usage};
+  if (parts.size() != 4) return Unexpected{Error{EINVAL, usage}};
   const auto amount = duration(parts[3]);
-  if (!amount) return Unexpected{usage};
+  if (!amount) return Unexpected{Error{EINVAL, usage}};
   f.amount = *amount;
   return f;
 }
@@ -127,14 +128,14 @@ std::string to_string(const SegmentFault& f) {
   return s;
 }
 
-Expected<Knobs, std::string> with_knob(Knobs k, std::string_view text) {
+Result<Knobs> with_knob(Knobs k, std::string_view text) {
   const auto eq = text.find('=');
   const std::string bad = fmt::format(
       "bad setting '{}': expected msl=TIME, syn_retries=N, synack_retries=N, "
       "max_syn_backlog=N, accept_backlog=N, syncookies=0|1|2, loss=0..1, delay=TIME or "
       "isn=fixed|random",
       text);
-  if (eq == std::string_view::npos) return Unexpected{bad};
+  if (eq == std::string_view::npos) return Unexpected{Error{EINVAL, bad}};
   const std::string_view name = text.substr(0, eq);
   const std::string_view value = text.substr(eq + 1);
   auto count = [&](int low, int high) -> std::optional<int> {
@@ -144,15 +145,15 @@ Expected<Knobs, std::string> with_knob(Knobs k, std::string_view text) {
   };
   if (name == "msl") {
     const auto d = duration(value);
-    if (!d || *d <= Duration{0}) return Unexpected{bad};
+    if (!d || *d <= Duration{0}) return Unexpected{Error{EINVAL, bad}};
     k.msl = *d;
   } else if (name == "syn_retries" || name == "synack_retries") {
     const auto n = count(0, 20);
-    if (!n) return Unexpected{bad};
+    if (!n) return Unexpected{Error{EINVAL, bad}};
     (name == "syn_retries" ? k.syn_retries : k.synack_retries) = *n;
   } else if (name == "max_syn_backlog" || name == "accept_backlog") {
     const auto n = count(1, 65535);
-    if (!n) return Unexpected{bad};
+    if (!n) return Unexpected{Error{EINVAL, bad}};
     if (name == "accept_backlog") {
       k.accept_backlog = *n;
     } else {
@@ -160,21 +161,21 @@ Expected<Knobs, std::string> with_knob(Knobs k, std::string_view text) {
     }
   } else if (name == "syncookies") {
     const auto n = count(0, 2);
-    if (!n) return Unexpected{bad};
+    if (!n) return Unexpected{Error{EINVAL, bad}};
     k.syncookies = *n;
   } else if (name == "loss") {
     const auto p = number<double>(value);
-    if (!p || !(*p >= 0 && *p <= 1)) return Unexpected{bad};
+    if (!p || !(*p >= 0 && *p <= 1)) return Unexpected{Error{EINVAL, bad}};
     k.loss = *p;
   } else if (name == "delay") {
     const auto d = duration(value);
-    if (!d) return Unexpected{bad};
+    if (!d) return Unexpected{Error{EINVAL, bad}};
     k.delay = *d;
   } else if (name == "isn") {
-    if (value != "fixed" && value != "random") return Unexpected{bad};
+    if (value != "fixed" && value != "random") return Unexpected{Error{EINVAL, bad}};
     k.fixed_isn = value == "fixed";
   } else {
-    return Unexpected{bad};
+    return Unexpected{Error{EINVAL, bad}};
   }
   return k;
 }

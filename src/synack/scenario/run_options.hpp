@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "synack/core/expected.hpp"
+#include "synack/core/error.hpp"
 #include "synack/core/time.hpp"
 #include "synack/sim/fault_rule.hpp"
 #include "synack/sim/link.hpp"
@@ -47,13 +47,13 @@ struct Knobs {
 // "drop:server:1", "delay:client:2:500ms", "duplicate:server:1:100ms" (amount in ms, or with a
 // unit: us, ms, s).
 // Errors are messages for the user.
-Expected<SegmentFault, std::string> parse_fault(std::string_view text);
+Result<SegmentFault> parse_fault(std::string_view text);
 std::string to_string(const SegmentFault& fault);
 
 // "msl=2s", "syn_retries=3", "synack_retries=1", "max_syn_backlog=8", "accept_backlog=4",
 // "syncookies=0", "loss=0.1", "delay=50ms", "isn=fixed" or "isn=random".
 // Returns `knobs` with that one changed.
-Expected<Knobs, std::string> with_knob(Knobs knobs, std::string_view text);
+Result<Knobs> with_knob(Knobs knobs, std::string_view text);
 // The knobs that are set, in the form parse_knob reads, in a fixed order.
 std::vector<std::string> to_strings(const Knobs& knobs);
 
