@@ -40,10 +40,15 @@ TEST(HostCounters, ForEachListsLinuxStyleNamesWithValues) {
   EXPECT_EQ(values.at("InReceives"), 1u);
   EXPECT_EQ(values.at("InAddrErrors"), 1u);
   EXPECT_EQ(values.at("EthernetError.Truncated"), 1u);
-  EXPECT_EQ(values.at("FragmentsDropped"), 0u);
+  EXPECT_EQ(values.at("ReasmReqds"), 0u);
+  EXPECT_EQ(values.at("ReasmOKs"), 0u);
+  EXPECT_EQ(values.at("ReasmFails"), 0u);
+  EXPECT_EQ(values.at("ReasmTimeout"), 0u);
+  EXPECT_EQ(values.at("FragCreates"), 0u);
+  EXPECT_EQ(values.at("EthBroadcastUnicastIp"), 0u);
   EXPECT_EQ(values.at("ArpRequestsSent"), 0u);
   EXPECT_EQ(values.at("Ipv4Error.BadChecksum"), 0u);
-  EXPECT_EQ(values.size(), 42u + 4u * kWireErrorCount);
+  EXPECT_EQ(values.size(), 56u + 4u * kWireErrorCount);
 }
 
 TEST(PacketPool, HandsOutEachBufferOnceUntilReleased) {

@@ -68,6 +68,11 @@ class TcpConnection {
   void set_no_delay(bool on) { socket_options_.no_delay = on; }
   void set_keepalive(bool on, Duration idle, Duration interval, int probes);
   void set_congestion(CongestionAlgorithm algorithm);
+  // A network error for this connection, like EHOSTUNREACH when the neighbour never answered
+  // ARP. RFC 1122 4.2.3.9 makes it a soft error: it is kept and reported instead of ETIMEDOUT
+  // if the connection later times out. In SYN-SENT it ends the attempt at once, as Linux's
+  // tcp_v4_err does, so connect() fails after one failed resolution (3 s), not after 127 s.
+  void on_network_error(Instant now, int error);
 
   // ---- state for the owner and the socket API ----
   TcpState state() const { return state_; }
@@ -175,6 +180,7 @@ class TcpConnection {
   TcpState state_ = TcpState::kClosed;
   Instant now_;
   int error_ = 0;
+  int soft_error_ = 0;  // the last network error reported (RFC 1122 4.2.3.9)
   TcpSocketOptions socket_options_;
 
   // Send sequence space (RFC 9293 section 3.3.1). snd_max_ is the highest sequence number ever

@@ -381,7 +381,7 @@ void TcpConnection::on_retransmission_timeout() {
                                                        : ctx_.config.retries2;
   if (retransmit_count_ > limit) {
     if (state_ != TcpState::kSynSent) ++ctx_.counters.TCPAbortOnTimeout;
-    fail(ETIMEDOUT, "too many retransmissions");
+    fail(soft_error_ != 0 ? soft_error_ : ETIMEDOUT, "too many retransmissions");
     return;
   }
   rtt_.back_off();         // RFC 6298 section 5.5
