@@ -18,7 +18,7 @@
 #include <optional>
 #include <vector>
 
-#include "synack/link/pcap_reader.hpp"
+#include "synack/pcap/pcap_reader.hpp"
 #include "synack/wire/ethernet.hpp"
 #include "synack/wire/ipv4.hpp"
 #include "synack/wire/tcp.hpp"

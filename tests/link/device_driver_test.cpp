@@ -16,8 +16,8 @@
 
 #include "stack/stack_test_support.hpp"
 #include "synack/link/monotonic_clock.hpp"
-#include "synack/link/pcap_reader.hpp"
 #include "synack/link/wall_clock.hpp"
+#include "synack/pcap/pcap_reader.hpp"
 #include "synack/stack/ip_id.hpp"
 #include "synack/stack/stack.hpp"
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "sim/scripted_node.hpp"
-#include "synack/link/pcap_reader.hpp"
+#include "synack/pcap/pcap_reader.hpp"
 #include "synack/sim/simulator.hpp"
 
 namespace synack::sim {

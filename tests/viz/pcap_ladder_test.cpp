@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "synack/link/pcap_writer.hpp"
+#include "synack/pcap/pcap_writer.hpp"
 #include "synack/viz/text_renderer.hpp"
 #include "synack/wire/checksum.hpp"
 #include "synack/wire/ethernet.hpp"

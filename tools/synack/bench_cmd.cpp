@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "bench.hpp"
+#include "bench/runners/benchmarks.hpp"
+#include "bench/runners/summary.hpp"
 #include "commands.hpp"
-#include "synack/bench/summary.hpp"
 
 namespace synack::cli {
 namespace {

@@ -1,7 +1,6 @@
 #include "net_session.hpp"
 
 #include <signal.h>
-#include <sodium.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -12,6 +11,8 @@
 #include <fmt/format.h>
 #include <sys/epoll.h>
 
+#include "synack/core/entropy.hpp"
+
 namespace synack::cli {
 namespace {
 
@@ -19,9 +20,11 @@ Unexpected<std::string> fail(std::string message) {
   return Unexpected<std::string>{std::move(message)};
 }
 
-MacAddress random_local_mac() {
+Expected<MacAddress, std::string> random_local_mac() {
   MacAddress mac;
-  randombytes_buf(mac.octets.data(), mac.octets.size());
+  if (const int error = fill_with_os_entropy(mac.octets); error != 0) {
+    return fail(std::string{"reading the system's entropy: "} + std::strerror(error));
+  }
   // Locally administered (bit 1), unicast (bit 0 clear): IEEE 802 section 8.2.
   mac.octets[0] = static_cast<std::uint8_t>((mac.octets[0] & 0xfc) | 0x02);
   return mac;
@@ -158,7 +161,6 @@ std::string errno_text(int error) {
 }
 
 Expected<std::unique_ptr<NetSession>, std::string> NetSession::open(const DeviceOptions& options) {
-  if (sodium_init() < 0) return fail(std::string{"libsodium failed to initialise"});
   auto device = TunTapDevice::open(options.dev, options.tun ? DeviceKind::kTun : DeviceKind::kTap);
   if (!device) return fail(device.error());
   std::unique_ptr<NetSession> session{new NetSession(options, std::move(*device))};
@@ -192,7 +194,9 @@ std::optional<std::string> NetSession::start() {
     if (!mac) return fmt::format("not an Ethernet address: {}", options_.mac);
     iface.mac = *mac;
   } else {
-    iface.mac = random_local_mac();
+    const auto mac = random_local_mac();
+    if (!mac) return mac.error();
+    iface.mac = *mac;
   }
   stack_.add_interface(iface);
 

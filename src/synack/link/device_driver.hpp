@@ -21,7 +21,7 @@
 #include "synack/core/bytes.hpp"
 #include "synack/core/time.hpp"
 #include "synack/link/event_loop.hpp"
-#include "synack/link/pcap_writer.hpp"
+#include "synack/pcap/pcap_writer.hpp"
 #include "synack/stack/node.hpp"
 
 namespace synack {

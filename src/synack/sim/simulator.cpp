@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "synack/pcap/pcap_writer.hpp"
+
 namespace synack::sim {
 
 // Routes a node's sends into the simulator, tagged with the sending node.
@@ -227,52 +229,78 @@ void Simulator::report(const FrameRecord& record) {
   for (const FrameObserver& observer : observers_) observer(record);
 }
 
-bool Simulator::capture_link(LinkId link, const std::string& path, std::string* error) {
+void Simulator::tap_link(LinkId link, FrameTap tap) {
+  links_.at(link);  // Throws std::out_of_range for an unknown link, like link().
   Capture capture;
   capture.whole_link = true;
   capture.link = link;
-  return open_capture(std::move(capture), links_.at(link)->layer(), path, error);
+  capture.tap = std::move(tap);
+  captures_.push_back(std::move(capture));
 }
 
-bool Simulator::capture_interface(NodeId node, std::size_t iface, const std::string& path,
-                                  std::string* error) {
+std::optional<LinkId> Simulator::link_of(NodeId node, std::size_t iface, std::string* error) const {
   const auto& ports = nodes_.at(node).ports;
   if (iface >= ports.size() || !ports[iface]) {
     if (error != nullptr) *error = "interface is not connected";
-    return false;
+    return std::nullopt;
   }
-  Capture capture;
-  capture.endpoint = Endpoint{node, iface};
-  return open_capture(std::move(capture), links_[ports[iface]->first]->layer(), path, error);
+  return ports[iface]->first;
 }
 
-bool Simulator::open_capture(Capture capture, LinkLayer layer, const std::string& path,
-                             std::string* error) {
-  const PcapLinkType type =
-      layer == LinkLayer::raw_ip ? PcapLinkType::raw_ip : PcapLinkType::ethernet;
-  if (!capture.writer.open(path, type)) {
-    if (error != nullptr) *error = capture.writer.error();
-    return false;
-  }
+bool Simulator::tap_interface(NodeId node, std::size_t iface, FrameTap tap, std::string* error) {
+  if (!link_of(node, iface, error)) return false;
+  Capture capture;
+  capture.endpoint = Endpoint{node, iface};
+  capture.tap = std::move(tap);
   captures_.push_back(std::move(capture));
   return true;
 }
 
+PcapWriter* Simulator::open_capture_file(LinkId link, const std::string& path, std::string* error) {
+  const PcapLinkType type =
+      links_.at(link)->layer() == LinkLayer::raw_ip ? PcapLinkType::raw_ip : PcapLinkType::ethernet;
+  auto writer = std::make_unique<PcapWriter>();
+  if (!writer->open(path, type)) {
+    if (error != nullptr) *error = writer->error();
+    return nullptr;
+  }
+  capture_files_.push_back(std::move(writer));
+  return capture_files_.back().get();
+}
+
+bool Simulator::capture_link(LinkId link, const std::string& path, std::string* error) {
+  PcapWriter* writer = open_capture_file(link, path, error);
+  if (writer == nullptr) return false;
+  tap_link(link, [writer](Instant time, Bytes frame) { writer->write(time, frame); });
+  return true;
+}
+
+bool Simulator::capture_interface(NodeId node, std::size_t iface, const std::string& path,
+                                  std::string* error) {
+  const auto link = link_of(node, iface, error);
+  if (!link) return false;
+  PcapWriter* writer = open_capture_file(*link, path, error);
+  if (writer == nullptr) return false;
+  return tap_interface(
+      node, iface, [writer](Instant time, Bytes frame) { writer->write(time, frame); }, error);
+}
+
 void Simulator::close_captures() {
-  for (Capture& capture : captures_) capture.writer.close();
   captures_.clear();
+  for (auto& writer : capture_files_) writer->close();
+  capture_files_.clear();
 }
 
 void Simulator::capture_sent(LinkId link, Endpoint from, Bytes frame) {
   for (Capture& capture : captures_) {
     const bool wanted = capture.whole_link ? capture.link == link : capture.endpoint == from;
-    if (wanted) capture.writer.write(now_, frame);
+    if (wanted) capture.tap(now_, frame);
   }
 }
 
 void Simulator::capture_received(Endpoint to, Bytes frame) {
   for (Capture& capture : captures_) {
-    if (!capture.whole_link && capture.endpoint == to) capture.writer.write(now_, frame);
+    if (!capture.whole_link && capture.endpoint == to) capture.tap(now_, frame);
   }
 }
 

@@ -17,13 +17,16 @@
 
 #include "synack/core/bytes.hpp"
 #include "synack/core/time.hpp"
-#include "synack/link/pcap_writer.hpp"
 #include "synack/sim/event_queue.hpp"
 #include "synack/sim/fault_rule.hpp"
 #include "synack/sim/frame_record.hpp"
 #include "synack/sim/impairments.hpp"
 #include "synack/sim/link.hpp"
 #include "synack/stack/node.hpp"
+
+namespace synack {
+class PcapWriter;
+}  // namespace synack
 
 namespace synack::sim {
 
@@ -94,15 +97,23 @@ class Simulator {
   // too), deliveries when they arrive.
   void on_frame(FrameObserver observer) { observers_.push_back(std::move(observer)); }
 
-  // Records both directions of a link, each frame at the moment its sender transmits it and as
-  // it sent it (before loss, corruption or any drop), like tcpdump on the sending interface.
-  // Returns false and fills `error` if the file cannot be created.
+  // What a capture sees: each frame and the virtual time it was sent or delivered.
+  using FrameTap = std::function<void(Instant time, Bytes frame)>;
+  // Hands both directions of a link to `tap`, each frame at the moment its sender transmits it
+  // and as it sent it (before loss, corruption or any drop), like tcpdump on the sending
+  // interface.
+  void tap_link(LinkId link, FrameTap tap);
+  // Hands what one node interface sends (when sent) and receives (when delivered, as delivered)
+  // to `tap`, like tcpdump on that host. False (and `error` filled) if the interface is not
+  // connected.
+  bool tap_interface(NodeId node, std::size_t iface, FrameTap tap, std::string* error = nullptr);
+  // tap_link and tap_interface into a capture file (pcap/pcap_writer.hpp). Return false and fill
+  // `error` if the file cannot be created.
   bool capture_link(LinkId link, const std::string& path, std::string* error = nullptr);
-  // Records what one node interface sends (when sent) and receives (when delivered, as
-  // delivered), like tcpdump on that host. The interface must already be connected.
   bool capture_interface(NodeId node, std::size_t iface, const std::string& path,
                          std::string* error = nullptr);
-  // Flushes and closes every capture so the files can be read while the simulator lives.
+  // Flushes and closes every capture file so it can be read while the simulator lives, and
+  // removes every tap.
   void close_captures();
 
  private:
@@ -128,7 +139,7 @@ class Simulator {
     bool whole_link = false;
     LinkId link = 0;
     Endpoint endpoint;
-    PcapWriter writer;
+    FrameTap tap;
   };
   class NodeOutput;
 
@@ -144,7 +155,9 @@ class Simulator {
   void report(const FrameRecord& record);
   void capture_sent(LinkId link, Endpoint from, Bytes frame);
   void capture_received(Endpoint to, Bytes frame);
-  bool open_capture(Capture capture, LinkLayer layer, const std::string& path, std::string* error);
+  // A writer for `path` with the link type of `link`, kept open until close_captures().
+  PcapWriter* open_capture_file(LinkId link, const std::string& path, std::string* error);
+  std::optional<LinkId> link_of(NodeId node, std::size_t iface, std::string* error) const;
   void clear_livelock_guards();
   std::size_t store_event(PendingEvent event);
   ByteVector take_buffer();
@@ -164,6 +177,7 @@ class Simulator {
   std::vector<ByteVector> spare_buffers_;
   std::vector<FrameObserver> observers_;
   std::vector<Capture> captures_;
+  std::vector<std::unique_ptr<PcapWriter>> capture_files_;
 };
 
 }  // namespace synack::sim

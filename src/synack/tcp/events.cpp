@@ -1,6 +1,6 @@
 #include "synack/tcp/events.hpp"
 
-#include <fmt/format.h>
+#include <string>
 
 namespace synack {
 
@@ -24,21 +24,36 @@ namespace {
 // Reasons and state names are fixed ASCII text without quotes or backslashes, so they need
 // no escaping; addresses are formatted by us.
 std::string common_fields(const TcpEvent& e) {
-  return fmt::format(R"({{"t_us":{},"event":"{}","local":"{}","remote":"{}")", to_micros(e.time),
-                     to_string(e.kind), e.tuple.local.to_string(), e.tuple.remote.to_string());
+  std::string out = R"({"t_us":)" + std::to_string(to_micros(e.time));
+  out += R"(,"event":")";
+  out += to_string(e.kind);
+  out += R"(","local":")" + e.tuple.local.to_string();
+  out += R"(","remote":")" + e.tuple.remote.to_string() + '"';
+  return out;
 }
 }  // namespace
 
 std::string TcpEvent::to_json() const {
   std::string out = common_fields(*this);
   if (kind == TcpEventKind::kStateChange) {
-    out += fmt::format(R"(,"from":"{}","to":"{}")", to_string(from), to_string(to));
+    out += R"(,"from":")";
+    out += to_string(from);
+    out += R"(","to":")";
+    out += to_string(to);
+    out += '"';
   } else if (kind != TcpEventKind::kTimerFired) {
-    out += fmt::format(R"(,"flags":"{}","seq":{},"ack":{},"len":{},"win":{},"rexmit":{})",
-                       tcp_flags_to_string(segment.flags), segment.seq.raw(), segment.ack.raw(),
-                       segment.length, segment.window, segment.retransmission);
+    out += R"(,"flags":")";
+    out += tcp_flags_to_string(segment.flags);
+    out += R"(","seq":)" + std::to_string(segment.seq.raw());
+    out += R"(,"ack":)" + std::to_string(segment.ack.raw());
+    out += R"(,"len":)" + std::to_string(segment.length);
+    out += R"(,"win":)" + std::to_string(segment.window);
+    out += R"(,"rexmit":)";
+    out += segment.retransmission ? "true" : "false";
   }
-  out += fmt::format(R"(,"reason":"{}"}})", reason);
+  out += R"(,"reason":")";
+  out += reason;
+  out += R"("})";
   return out;
 }
 

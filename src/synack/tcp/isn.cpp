@@ -1,19 +1,18 @@
 #include "synack/tcp/isn.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cstring>
-#include <stdexcept>
+#include <system_error>
+
+#include "synack/core/entropy.hpp"
 
 namespace synack {
 
-static_assert(crypto_shorthash_siphash24_KEYBYTES == 16, "SipHash-2-4 takes a 128-bit key");
-
 SecretKey random_secret_key() {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   SecretKey key;
-  randombytes_buf(key.data(), key.size());
+  if (const int error = fill_with_os_entropy(key); error != 0) {
+    throw std::system_error(error, std::generic_category(), "reading the system's entropy");
+  }
   return key;
 }
 
@@ -36,11 +35,7 @@ std::uint64_t keyed_tuple_hash(const SecretKey& key, const FourTuple& tuple,
   const std::size_t extra_length = std::min(extra.size(), kMaxExtra);
   std::memcpy(message + n, extra.data(), extra_length);
   n += extra_length;
-  std::uint8_t out[crypto_shorthash_siphash24_BYTES];
-  crypto_shorthash_siphash24(out, message, n, key.data());
-  std::uint64_t h = 0;
-  for (int i = 7; i >= 0; --i) h = (h << 8) | out[i];
-  return h;
+  return siphash24(key, std::span<const std::uint8_t>{message, n});
 }
 
 std::uint64_t keyed_tuple_hash(const SecretKey& key, const FourTuple& tuple, std::uint32_t extra) {

@@ -8,14 +8,16 @@
 #include <span>
 
 #include "synack/core/seq_num.hpp"
+#include "synack/core/siphash.hpp"
 #include "synack/core/time.hpp"
 #include "synack/wire/address.hpp"
 
 namespace synack {
 
-using SecretKey = std::array<std::uint8_t, 16>;
+using SecretKey = SipHashKey;
 
-// A fresh random key from the operating system's CSPRNG (libsodium randombytes).
+// A fresh random key from the operating system's CSPRNG (core/entropy.hpp). Throws
+// std::system_error if the system has none to give; StackConfig::secrets avoids the call.
 SecretKey random_secret_key();
 
 // SipHash-2-4 of the 4-tuple (and `extra`) under `key`: the F of RFC 6528, reused by SYN

@@ -1,7 +1,5 @@
 #include "synack/tcp/syn_cookie.hpp"
 
-#include <sodium.h>
-
 #include <cstring>
 
 namespace synack {

@@ -1,7 +1,5 @@
 #include "synack/tcp/tuple_key.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -52,11 +50,7 @@ std::uint64_t KeyedTupleHash::operator()(const Ipv4TupleKey& key) const {
   put32(0, key.local_address);
   put32(4, key.remote_address);
   put32(8, (std::uint32_t{key.local_port} << 16) | key.remote_port);
-  std::uint8_t out[crypto_shorthash_siphash24_BYTES];
-  crypto_shorthash_siphash24(out, message, sizeof message, key_.data());
-  std::uint64_t h = 0;
-  for (int i = 7; i >= 0; --i) h = (h << 8) | out[i];
-  return h;
+  return siphash24(key_, message);
 }
 
 }  // namespace synack

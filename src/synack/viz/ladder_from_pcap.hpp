@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "synack/core/expected.hpp"
-#include "synack/link/pcap_reader.hpp"
+#include "synack/pcap/pcap_reader.hpp"
 #include "synack/viz/ladder.hpp"
 
 namespace synack::viz {

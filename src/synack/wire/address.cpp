@@ -1,14 +1,15 @@
 #include "synack/wire/address.hpp"
 
-#include <fmt/format.h>
-
 #include <charconv>
+#include <cstdio>
 
 namespace synack {
 
 std::string MacAddress::to_string() const {
-  return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", octets[0], octets[1], octets[2],
-                     octets[3], octets[4], octets[5]);
+  char text[sizeof "00:00:00:00:00:00"];
+  std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", octets[0], octets[1], octets[2],
+                octets[3], octets[4], octets[5]);
+  return text;
 }
 
 std::optional<Ipv4Address> Ipv4Address::parse(std::string_view text) {
@@ -31,7 +32,9 @@ std::optional<Ipv4Address> Ipv4Address::parse(std::string_view text) {
 }
 
 std::string Ipv4Address::to_string() const {
-  return fmt::format("{}.{}.{}.{}", octets[0], octets[1], octets[2], octets[3]);
+  char text[sizeof "255.255.255.255"];
+  std::snprintf(text, sizeof text, "%u.%u.%u.%u", octets[0], octets[1], octets[2], octets[3]);
+  return text;
 }
 
 std::string IpAddress::to_string() const {
@@ -39,14 +42,16 @@ std::string IpAddress::to_string() const {
   std::string out;
   for (int i = 0; i < 16; i += 2) {
     if (i) out += ':';
-    out += fmt::format("{:x}", (bytes[i] << 8) | bytes[i + 1]);
+    char group[sizeof "ffff"];
+    std::snprintf(group, sizeof group, "%x", static_cast<unsigned>((bytes[i] << 8) | bytes[i + 1]));
+    out += group;
   }
   return out;
 }
 
 std::string Endpoint::to_string() const {
-  if (address.is_v4()) return fmt::format("{}:{}", address.to_string(), port);
-  return fmt::format("[{}]:{}", address.to_string(), port);
+  if (address.is_v4()) return address.to_string() + ':' + std::to_string(port);
+  return '[' + address.to_string() + "]:" + std::to_string(port);
 }
 
 namespace {

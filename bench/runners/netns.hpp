@@ -1,6 +1,6 @@
 #pragma once
-// Helpers the benchmarks that need private network namespaces share (bench_tap.cpp,
-// bench_synflood_linux.cpp): a closing fd, running `ip` without a shell, and a namespace of the
+// Helpers the benchmarks that need private network namespaces share (tap.cpp,
+// linux_synflood.cpp): a closing fd, running `ip` without a shell, and a namespace of the
 // benchmark's own (synack-bench-<pid>-<n>, created with `ip netns add`) that is deleted on every
 // exit path. Threads enter one with setns(2), which moves only the calling thread, so the host's
 // namespace, interfaces and sysctls are never touched. Failures throw std::runtime_error.
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace synack::cli::bench {
+namespace synack::bench {
 
 [[noreturn]] void fail(const std::string& what);
 // `what` followed by strerror(errno).
@@ -69,4 +69,4 @@ auto start_in(const Namespace& ns, Work work) {
   });
 }
 
-}  // namespace synack::cli::bench
+}  // namespace synack::bench

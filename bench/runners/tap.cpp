@@ -33,15 +33,15 @@
 #include <utility>
 #include <vector>
 
-#include "bench.hpp"
-#include "bench_netns.hpp"
+#include "bench/runners/benchmarks.hpp"
+#include "bench/runners/netns.hpp"
 #include "synack/link/device_driver.hpp"
 #include "synack/link/event_loop.hpp"
 #include "synack/link/monotonic_clock.hpp"
 #include "synack/link/tun_tap_device.hpp"
 #include "synack/stack/stack.hpp"
 
-namespace synack::cli::bench {
+namespace synack::bench {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
@@ -146,7 +146,7 @@ StackConfig synack_stack_config() {
   StackConfig c;
   c.tcp.send_buffer = 4u << 20;
   // One ACK may release a send buffer's worth of segments in a single driver step; the host
-  // queues them until the step ends, so the queue must hold them all (see bench_pair.hpp).
+  // queues them until the step ends, so the queue must hold them all (see synack_pair.hpp).
   c.host.output_queue_capacity = 2 * c.tcp.send_buffer / (kMtu - 40) + 64;
   return c;
 }
@@ -379,4 +379,4 @@ TapTransfer TapBench::linux_run() {
   return transfer_result(received, bytes_, cpu);
 }
 
-}  // namespace synack::cli::bench
+}  // namespace synack::bench

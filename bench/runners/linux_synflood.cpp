@@ -30,15 +30,15 @@
 #include <string>
 #include <vector>
 
-#include "bench.hpp"
-#include "bench_netns.hpp"
+#include "bench/runners/benchmarks.hpp"
+#include "bench/runners/netns.hpp"
 #include "synack/link/tun_tap_device.hpp"
 #include "synack/wire/checksum.hpp"
 #include "synack/wire/ethernet.hpp"
 #include "synack/wire/ipv4.hpp"
 #include "synack/wire/tcp.hpp"
 
-namespace synack::cli::bench {
+namespace synack::bench {
 namespace {
 
 constexpr const char* kTapName = "sbsyn0";
@@ -57,7 +57,7 @@ const MacAddress kGatewayMac{{0x02, 0x53, 0x59, 0x4e, 0x46, 0x02}};
 // the kernel never drops a SYN-ACK for want of room.
 constexpr std::size_t kBatch = 256;
 constexpr int kTxQueueLength = 4096;
-// Namespace numbers of this benchmark (bench_tap.cpp uses 0-2).
+// Namespace numbers of this benchmark (tap.cpp uses 0-2).
 constexpr int kCookiesNamespace = 3;
 constexpr int kQueueNamespace = 4;
 
@@ -338,4 +338,4 @@ LinuxSynFloodFigures LinuxSynFlood::run() {
       .get();
 }
 
-}  // namespace synack::cli::bench
+}  // namespace synack::bench

@@ -1,4 +1,4 @@
-#include "bench_netns.hpp"
+#include "bench/runners/netns.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -12,7 +12,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace synack::cli::bench {
+namespace synack::bench {
 
 void fail(const std::string& what) {
   throw std::runtime_error(what);
@@ -99,4 +99,4 @@ void Namespace::remove() noexcept {
   }
 }
 
-}  // namespace synack::cli::bench
+}  // namespace synack::bench

@@ -3,10 +3,10 @@
 // with the wall clock as their time.
 #include <vector>
 
-#include "bench.hpp"
-#include "bench_pair.hpp"
+#include "bench/runners/benchmarks.hpp"
+#include "bench/runners/synack_pair.hpp"
 
-namespace synack::cli::bench {
+namespace synack::bench {
 namespace {
 
 // What recv() returned, `otherwise` on an error (EAGAIN included).
@@ -92,4 +92,4 @@ double synack_rr(double seconds) {
   return static_cast<double>(trips) / timer.elapsed_seconds();
 }
 
-}  // namespace synack::cli::bench
+}  // namespace synack::bench

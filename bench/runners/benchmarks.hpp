@@ -1,10 +1,11 @@
 #pragma once
 // `synack bench`: each benchmark measures synack and, where there is one, the Linux kernel on the
-// same work in the same run. The measurement functions live in bench_synack.cpp (synack stacks
-// driven by one thread), bench_linux.cpp (loopback sockets), bench_memory.cpp (memory and
-// SYN flood), bench_synflood_linux.cpp (the kernel under a SYN flood through a TAP device) and
-// bench_tap.cpp (TAP device vs veth); bench_cmd.cpp runs them, repeats them and prints the
-// results.
+// same work in the same run. The measurement functions live here in bench/runners:
+// synack_direct.cpp (synack stacks driven by one thread), linux_loopback.cpp (loopback sockets),
+// memory.cpp (memory and SYN flood), linux_synflood.cpp (the kernel under a SYN flood through a
+// TAP device) and tap.cpp (TAP device vs veth). A new benchmark gets its own file here and its
+// declaration below; tools/synack/bench_cmd.cpp only wires them to `synack bench`, repeats them
+// and prints the results.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -12,7 +13,7 @@
 #include <random>
 #include <string>
 
-namespace synack::cli::bench {
+namespace synack::bench {
 
 // ---- synack ----
 // Gbit/s of goodput over wall time, one bulk stream between two stacks at `mtu`.
@@ -70,7 +71,7 @@ bool syncookies_available();
 // with cookies off and a SYN queue big enough to keep them all.
 SynFloodFigures synack_synflood(std::size_t syns, bool cookies);
 
-// The Linux kernel's counterpart (bench_synflood_linux.cpp): spoofed SYN frames written into a
+// The Linux kernel's counterpart (linux_synflood.cpp): spoofed SYN frames written into a
 // TAP device of a private network namespace whose kernel side listens and never accepts. Root and
 // /dev/net/tun only (see tap_unavailable()).
 struct LinuxSynFloodFigures {
@@ -131,4 +132,4 @@ class TapBench {
   std::unique_ptr<World> world_;
 };
 
-}  // namespace synack::cli::bench
+}  // namespace synack::bench

@@ -5,10 +5,10 @@
 #include <chrono>
 #include <utility>
 
-#include "synack/bench/direct_pair.hpp"
+#include "bench/runners/direct_pair.hpp"
 #include "synack/stack/stack.hpp"
 
-namespace synack::cli::bench {
+namespace synack::bench {
 
 using WallClock = std::chrono::steady_clock;
 
@@ -75,4 +75,4 @@ struct Pair {
   }
 };
 
-}  // namespace synack::cli::bench
+}  // namespace synack::bench

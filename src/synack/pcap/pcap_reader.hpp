@@ -8,7 +8,7 @@
 #include "synack/core/bytes.hpp"
 #include "synack/core/expected.hpp"
 #include "synack/core/time.hpp"
-#include "synack/link/pcap_writer.hpp"
+#include "synack/pcap/pcap_format.hpp"
 
 namespace synack {
 

@@ -1,5 +1,7 @@
-// PcapWriter and read_pcap: file format, round trip, and that the real tools accept the files.
+// PcapWriter and read_pcap: file format, the same bytes as libpcap's own writer, round trip,
+// and that the real tools accept the files.
 #include <gtest/gtest.h>
+#include <pcap/pcap.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,9 +12,11 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
-#include "synack/link/pcap_reader.hpp"
-#include "synack/link/pcap_writer.hpp"
+#include "synack/pcap/pcap_reader.hpp"
+#include "synack/pcap/pcap_writer.hpp"
 
 namespace synack {
 namespace {
@@ -59,15 +63,73 @@ TEST(PcapWriter, WritesTheClassicFileFormat) {
     ASSERT_TRUE(writer.write(from_micros(3'000'042), as_bytes(frame)));
   }  // The destructor closes and flushes.
   const ByteVector bytes = file_bytes(path);
-  // Global header (libpcap file format): magic a1b2c3d4 in host order (this machine is little
-  // endian), version 2.4, thiszone 0, sigfigs 0, snaplen 65535, network 1 (LINKTYPE_ETHERNET);
-  // then the record header: ts_sec 3, ts_usec 42, incl_len 4, orig_len 4.
+  // Global header (libpcap file format): magic a1b2c3d4 little-endian, version 2.4, thiszone 0,
+  // sigfigs 0, snaplen 65535, network 1 (LINKTYPE_ETHERNET); then the record header: ts_sec 3,
+  // ts_usec 42, incl_len 4, orig_len 4.
   const ByteVector expected = {0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00,
                                0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x01, 0x00,
                                0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x04,
                                0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xde, 0xad, 0xbe, 0xef};
   EXPECT_EQ(bytes, expected);
   std::filesystem::remove(path);
+}
+
+// libpcap's pcap_dump as the reference: the same frames and times give the same file, byte for
+// byte, for both link types and a frame longer than the snap length.
+ByteVector written_by_libpcap(const std::string& path, int dlt,
+                              const std::vector<std::pair<Instant, ByteVector>>& frames) {
+  pcap_t* dead =
+      pcap_open_dead_with_tstamp_precision(dlt, kPcapSnapLength, PCAP_TSTAMP_PRECISION_MICRO);
+  pcap_dumper_t* dumper = pcap_dump_open(dead, path.c_str());
+  if (dumper == nullptr) {
+    pcap_close(dead);
+    return {};
+  }
+  for (const auto& [time, frame] : frames) {
+    pcap_pkthdr header{};
+    header.ts.tv_sec = to_micros(time) / 1'000'000;
+    header.ts.tv_usec = to_micros(time) % 1'000'000;
+    header.len = static_cast<bpf_u_int32>(frame.size());
+    header.caplen = static_cast<bpf_u_int32>(pcap_captured_length(frame.size()));
+    pcap_dump(reinterpret_cast<u_char*>(dumper), &header, frame.data());
+  }
+  pcap_dump_close(dumper);
+  pcap_close(dead);
+  return file_bytes(path);
+}
+
+TEST(PcapWriter, WritesTheSameBytesAsLibpcap) {
+  const std::vector<std::pair<Instant, ByteVector>> frames = {
+      {from_micros(0), ethernet_frame(1)},
+      {from_micros(1'999'999), ethernet_frame(2)},
+      {from_micros(3'600'000'123), ByteVector(70'000, 0xa5)}};
+  for (const auto& [type, dlt] :
+       {std::pair{PcapLinkType::ethernet, DLT_EN10MB}, std::pair{PcapLinkType::raw_ip, DLT_RAW}}) {
+    const std::string ours = temp_path("ours.pcap");
+    {
+      PcapWriter writer;
+      ASSERT_TRUE(writer.open(ours, type)) << writer.error();
+      for (const auto& [time, frame] : frames) ASSERT_TRUE(writer.write(time, as_bytes(frame)));
+    }
+    const std::string theirs = temp_path("libpcap.pcap");
+    const ByteVector reference = written_by_libpcap(theirs, dlt, frames);
+    ASSERT_FALSE(reference.empty());
+    EXPECT_EQ(file_bytes(ours), reference) << "link type " << dlt;
+    std::filesystem::remove(ours);
+    std::filesystem::remove(theirs);
+  }
+}
+
+TEST(PcapFormat, HeadersForWritersWithoutFiles) {
+  // What a writer into memory (the browser build) puts first and before each frame.
+  const auto file = pcap_file_header(PcapLinkType::raw_ip);
+  const std::array<std::uint8_t, 24> expected_file = {
+      0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 101, 0, 0, 0};
+  EXPECT_EQ(file, expected_file);
+  const auto record = pcap_record_header(from_micros(5'000'007), 70'000);
+  const std::array<std::uint8_t, 16> expected_record = {5,    0,    0, 0, 7,    0,    0,    0,
+                                                        0xff, 0xff, 0, 0, 0x70, 0x11, 0x01, 0};
+  EXPECT_EQ(record, expected_record);
 }
 
 TEST(PcapWriter, RawIpUsesLinktypeRaw) {

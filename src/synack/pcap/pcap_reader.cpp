@@ -1,4 +1,4 @@
-#include "synack/link/pcap_reader.hpp"
+#include "synack/pcap/pcap_reader.hpp"
 
 #include <pcap/pcap.h>
 

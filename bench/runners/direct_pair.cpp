@@ -1,4 +1,4 @@
-#include "synack/bench/direct_pair.hpp"
+#include "bench/runners/direct_pair.hpp"
 
 #include <utility>
 

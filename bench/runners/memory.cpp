@@ -26,15 +26,15 @@
 #include <thread>
 #include <vector>
 
-#include "bench.hpp"
-#include "bench_pair.hpp"
+#include "bench/runners/benchmarks.hpp"
+#include "bench/runners/synack_pair.hpp"
 #include "synack/tcp/listener.hpp"
 #include "synack/tcp/time_wait.hpp"
 #include "synack/wire/checksum.hpp"
 #include "synack/wire/ipv4.hpp"
 #include "synack/wire/tcp.hpp"
 
-namespace synack::cli::bench {
+namespace synack::bench {
 namespace {
 
 // Bytes malloc has handed out: small blocks (uordblks) and blocks big enough to get their own
@@ -217,11 +217,11 @@ SynFloodFigures synack_synflood(std::size_t syns, bool cookies) {
   return r;
 }
 
-}  // namespace synack::cli::bench
+}  // namespace synack::bench
 
 // ---------------------------------------------------------------- Linux, in a network namespace
 
-namespace synack::cli::bench {
+namespace synack::bench {
 namespace {
 
 struct SlabCache {
@@ -477,4 +477,4 @@ std::optional<LinuxMemoryFigures> linux_memory(std::size_t connections,
   return f;
 }
 
-}  // namespace synack::cli::bench
+}  // namespace synack::bench

@@ -19,9 +19,9 @@
 #include <thread>
 #include <vector>
 
-#include "bench.hpp"
+#include "bench/runners/benchmarks.hpp"
 
-namespace synack::cli::bench {
+namespace synack::bench {
 namespace {
 
 using WallClock = std::chrono::steady_clock;
@@ -212,4 +212,4 @@ double linux_rr(double seconds) {
   return static_cast<double>(trips) / since(start);
 }
 
-}  // namespace synack::cli::bench
+}  // namespace synack::bench
