@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsodium-dev libpcap-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   tshark tcpdump librsvg2-bin libxml2-utils iproute2 iputils-ping curl python3
+  hping3 nmap python3-scapy bc
 )
 
 missing=()
