@@ -11,6 +11,7 @@
 
 #include "synack/stack/ipv4_reassembler.hpp"
 #include "synack/wire/checksum.hpp"
+#include "synack/wire/tcp.hpp"
 
 using namespace synack;
 
