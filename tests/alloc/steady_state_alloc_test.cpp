@@ -73,7 +73,8 @@ std::uint64_t segments_sent(const TcpPair& p) {
   return p.client.tcp().counters().OutSegs;
 }
 
-void expect_no_allocation_per_segment(double loss) {
+// Returns the number of segments retransmitted during the measured part.
+std::uint64_t expect_no_allocation_in_steady_state(double loss) {
   TcpPair p;
   auto [c, s] = p.open();
   p.client.tcp().set_event_callback(nullptr);
@@ -82,26 +83,30 @@ void expect_no_allocation_per_segment(double loss) {
   imp.loss = loss;
   p.link->set_impairments(sim::Direction::a_to_b, imp);
   Transfer t(p, c, s);
-  ASSERT_TRUE(t.run(4u << 20));  // warm-up: pools, rings and heaps reach their working size
+  EXPECT_TRUE(t.run(4u << 20));  // warm-up: pools, rings and heaps reach their working size
   const std::uint64_t segments_before = segments_sent(p);
+  const std::uint64_t retransmitted_before = p.client.tcp().counters().RetransSegs;
   const std::uint64_t allocations_before = g_allocations.load();
-  ASSERT_TRUE(t.run(8u << 20));
+  EXPECT_TRUE(t.run(8u << 20));
   const std::uint64_t allocations = g_allocations.load() - allocations_before;
   const std::uint64_t segments = segments_sent(p) - segments_before;
   std::printf("loss %.0f%%: %llu segments, %llu allocations\n", loss * 100,
               static_cast<unsigned long long>(segments),
               static_cast<unsigned long long>(allocations));
-  ASSERT_GT(segments, 5000u);
-  // A handful at most (a container reaching a new high-water mark), never one per segment.
-  EXPECT_LE(allocations, 16u);
+  EXPECT_GT(segments, 5000u);
+  // None at all, the figure the README states: after the warm-up every buffer, ring, heap and
+  // pool has reached its working size, and the per-segment paths only reuse them.
+  EXPECT_EQ(allocations, 0u);
+  return p.client.tcp().counters().RetransSegs - retransmitted_before;
 }
 
-TEST(SteadyState, CleanTransferAllocatesNothingPerSegment) {
-  expect_no_allocation_per_segment(0);
+TEST(SteadyState, CleanTransferAllocatesNothing) {
+  EXPECT_EQ(expect_no_allocation_in_steady_state(0), 0u);
 }
 
-TEST(SteadyState, LossyTransferAllocatesNothingPerSegment) {
-  expect_no_allocation_per_segment(0.02);
+TEST(SteadyState, LossyTransferAllocatesNothing) {
+  // Loss recovery (SACK scoreboard, retransmission queue, timers) runs in the measured part.
+  EXPECT_GT(expect_no_allocation_in_steady_state(0.02), 50u);
 }
 
 TEST(SteadyState, TheCounterSeesAllocations) {

@@ -226,5 +226,29 @@ TEST_F(HttpFileServerTest, RequestBodyIsSkippedBeforeTheNextRequest) {
   EXPECT_EQ(client().received(), expected + expected);
 }
 
+TEST_F(HttpFileServerTest, WithAClockEveryResponseCarriesTheDateItWasGenerated) {
+  // RFC 9110 6.6.1: an origin server with a clock sends Date, in IMF-fixdate. The time comes
+  // in with poll(): here virtual time zero is the RFC's example instant.
+  apps::HttpServerOptions options;
+  options.unix_time_at_zero = seconds(784111777);
+  server_ = std::make_unique<apps::HttpFileServer>(p_.server.tcp(), listener_, root_, options);
+  const std::string date_at_start = "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n";
+  const std::string first = "HTTP/1.1 200 OK\r\n" + date_at_start +
+                            ok_head("text/plain; charset=utf-8", 5).substr(17) + "hello";
+  exchange("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n", first.size());
+  ASSERT_EQ(client().received(), first);
+  ASSERT_LT(p_.sim.now(), kEpoch + seconds(2));  // 1 s of quiet after a response within 1 s
+
+  // An hour later on the same connection, and an error response carries it too.
+  run_apps(
+      p_, {server_.get(), &client()}, [] { return false; }, seconds(3600));
+  const std::string second = error_response(404, "Not Found");
+  const std::string second_dated =
+      "HTTP/1.1 404 Not Found\r\nDate: Sun, 06 Nov 1994 09:49:38 GMT\r\n" +
+      second.substr(std::string("HTTP/1.1 404 Not Found\r\n").size());
+  exchange("GET /missing HTTP/1.1\r\nHost: x\r\n\r\n", first.size() + second_dated.size());
+  EXPECT_EQ(client().received().substr(first.size()), second_dated);
+}
+
 }  // namespace
 }  // namespace synack::testing

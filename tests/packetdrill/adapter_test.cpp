@@ -8,10 +8,15 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -66,21 +71,20 @@ class Script {
     ASSERT_EQ(ifc.netdev_send(u(), packet.data(), packet.size()), 0);
   }
 
-  // The next packet the stack sends, retrying while the adapter says "none yet" (-1), as
-  // packetdrill does.
+  // The next packet the stack sends. The adapter never answers "none yet" (-1): it moves its
+  // virtual clock to the next timer, or reports a stack that will never send with packetdrill's
+  // fatal zero-length packet.
   ByteVector receive(long long* time_usecs = nullptr) {
     std::uint8_t buffer[65536];
-    for (int attempt = 0; attempt < 200; ++attempt) {
-      std::size_t count = sizeof buffer;
-      long long when = 0;
-      if (ifc.netdev_receive(u(), buffer, &count, &when) == 0) {
-        if (time_usecs) *time_usecs = when;
-        return ByteVector(buffer, buffer + count);
-      }
-    }
-    ADD_FAILURE() << "no packet from the stack";
-    return {};
+    std::size_t count = sizeof buffer;
+    long long when = 0;
+    EXPECT_EQ(ifc.netdev_receive(u(), buffer, &count, &when), 0);
+    EXPECT_GT(count, 0u) << "the stack is idle and will send nothing";
+    if (time_usecs) *time_usecs = when;
+    return ByteVector(buffer, buffer + count);
   }
+
+  void usleep_for(useconds_t usecs) { ASSERT_EQ(ifc.usleep(u(), usecs), 0); }
 
   long long now() {
     timeval tv{};
@@ -92,6 +96,61 @@ class Script {
 
  private:
   void* handle_ = nullptr;
+};
+
+// A blocking call made on a second thread, the way packetdrill's syscall thread makes one:
+// the script's thread waits until that thread sleeps in the call (packetdrill reads
+// /proc/PID/task/TID/stat for the 'S' state) or has finished it, and the syscall thread reads
+// the clock as soon as the call returns (packetdrill's end_syscall).
+class SyscallThread {
+ public:
+  template <class Call>
+  SyscallThread(Script& script, Call call)
+      : thread_([this, &script, call] {
+          thread_id_ = static_cast<pid_t>(::syscall(SYS_gettid));
+          result_ = call();
+          end_usecs_ = script.now();
+          done_ = true;
+        }) {}
+  ~SyscallThread() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // True once the thread sleeps in the call; false if it finished without blocking. Bounded:
+  // a thread that neither sleeps nor finishes within 10 s fails the test.
+  bool blocks() {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < give_up) {
+      if (done_) return false;
+      const pid_t tid = thread_id_;
+      if (tid != 0 && state_of(tid) == 'S') return !done_;
+      std::this_thread::yield();
+    }
+    ADD_FAILURE() << "the syscall thread neither blocked nor finished";
+    return false;
+  }
+  bool done() const { return done_; }
+  // Joins the thread: the call's result and the clock read right after it returned.
+  long result() {
+    thread_.join();
+    return result_;
+  }
+  long long end_usecs() const { return end_usecs_; }
+
+ private:
+  static char state_of(pid_t tid) {
+    std::ifstream stat("/proc/self/task/" + std::to_string(tid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // "tid (comm) S ...": the state follows the last ')'.
+    const auto paren = text.rfind(')');
+    return paren != std::string::npos && paren + 2 < text.size() ? text[paren + 2] : '?';
+  }
+
+  std::atomic<pid_t> thread_id_{0};
+  std::atomic<bool> done_{false};
+  long result_ = -1;
+  long long end_usecs_ = 0;
+  std::thread thread_;
 };
 
 struct Segment {
@@ -164,14 +223,13 @@ TEST(PacketdrillAdapter, PassiveOpenBlockingAcceptDataAndClose) {
   Script s("local_ip=192.168.0.1");
   const int listener = listening_socket(s, 8080);
 
-  std::atomic<bool> accepted{false};
-  int accepted_fd = -1;
   sockaddr_in peer{};
   socklen_t peer_length = sizeof peer;
-  std::thread acceptor([&] {
-    accepted_fd = s.ifc.accept(s.u(), listener, reinterpret_cast<sockaddr*>(&peer), &peer_length);
-    accepted = true;
+  SyscallThread acceptor(s, [&] {
+    return s.ifc.accept(s.u(), listener, reinterpret_cast<sockaddr*>(&peer), &peer_length);
   });
+  // Asleep in the adapter's accept (nothing queued yet), as in the kernel.
+  ASSERT_TRUE(acceptor.blocks());
 
   s.inject(kRemote, kPacketdrillLocal, syn(40000, 8080, 1000));
   long long synack_time = 0;
@@ -189,15 +247,20 @@ TEST(PacketdrillAdapter, PassiveOpenBlockingAcceptDataAndClose) {
   EXPECT_GE(synack_time, kEpochUsecs);
   EXPECT_LE(synack_time, s.now());
   EXPECT_TRUE(synack.payload.empty());
+  // The SYN alone does not complete accept(): the driver's calls above settled the adapter,
+  // so a woken accept would have finished before they returned.
+  EXPECT_FALSE(acceptor.done());
 
-  // Still blocked in the kernel (sleeping on the adapter's condition variable) before the ACK.
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_FALSE(accepted.load());
-
+  s.usleep_for(10'000);
   const std::uint32_t iss = synack.tcp.seq.raw();
+  const long long ack_time = s.now();
   s.inject(kRemote, kPacketdrillLocal, segment(40000, 8080, 1001, iss + 1, tcp_flags::kAck));
-  acceptor.join();
+  // The driver sleeps on right away; accept() still returns at the ACK's time, whatever the
+  // machine's load, because the adapter settles blocked calls before moving its clock.
+  s.usleep_for(1'000'000);
+  const int accepted_fd = static_cast<int>(acceptor.result());
   ASSERT_GE(accepted_fd, 0);
+  EXPECT_EQ(acceptor.end_usecs(), ack_time);
   EXPECT_NE(accepted_fd, listener);
   EXPECT_EQ(peer_length, sizeof(sockaddr_in));
   EXPECT_EQ(peer.sin_family, AF_INET);
@@ -238,11 +301,10 @@ TEST(PacketdrillAdapter, ActiveOpenBlockingConnectAndTcpInfo) {
   const int fd = s.ifc.socket(s.u(), AF_INET, SOCK_STREAM, IPPROTO_TCP);
   ASSERT_GE(fd, 0);
   const sockaddr_in server = address(kRemote, 80);
-  int connect_result = -2;
-  std::thread connector([&] {
-    connect_result =
-        s.ifc.connect(s.u(), fd, reinterpret_cast<const sockaddr*>(&server), sizeof server);
+  SyscallThread connector(s, [&] {
+    return s.ifc.connect(s.u(), fd, reinterpret_cast<const sockaddr*>(&server), sizeof server);
   });
+  ASSERT_TRUE(connector.blocks());  // in SYN_SENT, the SYN already queued
   const Segment syn_out = parse(s.receive());
   EXPECT_EQ(syn_out.ip.src, kLocal);
   EXPECT_EQ(syn_out.ip.dst, kRemote);
@@ -254,9 +316,11 @@ TEST(PacketdrillAdapter, ActiveOpenBlockingConnectAndTcpInfo) {
   TcpRepr synack = segment(80, syn_out.tcp.src_port, 5000, syn_out.tcp.seq.raw() + 1,
                            tcp_flags::kSyn | tcp_flags::kAck);
   synack.options.mss = 1000;
+  s.usleep_for(50'000);
+  const long long synack_time = s.now();
   s.inject(kRemote, kLocal, synack);
-  connector.join();
-  EXPECT_EQ(connect_result, 0);
+  EXPECT_EQ(connector.result(), 0);
+  EXPECT_EQ(connector.end_usecs(), synack_time);
   const Segment ack = parse(s.receive());
   EXPECT_EQ(ack.tcp.flags, tcp_flags::kAck);
   EXPECT_EQ(ack.tcp.ack, SeqNum(5001));
@@ -370,6 +434,44 @@ TEST(PacketdrillAdapter, ClockTicksOnReadsAndJumpsOnSleep) {
   EXPECT_EQ(s.ifc.close(s.u(), listener), 0);
 }
 
+TEST(PacketdrillAdapter, TimeoutOnTheSyscallThreadEndsAtItsDeadline) {
+  Script s("local_ip=198.18.0.1");
+  const int listener = listening_socket(s, 7001);
+  const long long start = s.now();
+  pollfd p{listener, POLLIN, 0};
+  SyscallThread poller(s, [&] { return s.ifc.poll(s.u(), &p, 1, 100); });
+  ASSERT_TRUE(poller.blocks());
+  // The script's thread sleeps far past the timeout in one call: the clock stops at the
+  // poll's deadline until the poll has returned, so it ends at exactly 100 ms.
+  s.usleep_for(2'000'000);
+  EXPECT_EQ(poller.result(), 0);
+  EXPECT_EQ(poller.end_usecs(), start + 100'000);
+  EXPECT_EQ(s.now(), start + 2'000'000 + 5);
+  EXPECT_EQ(s.ifc.close(s.u(), listener), 0);
+}
+
+TEST(PacketdrillAdapter, ClockReadsBeforeTheFirstCallDoNotMoveTheStack) {
+  // packetdrill spins on the clock, a wall-clock dependent number of times, to pick its start
+  // time; the stack's time starts at the first call, so what follows is the same either way.
+  auto retransmission_after_reads = [](int reads) {
+    Script s("local_ip=198.18.0.1");
+    for (int i = 0; i < reads; ++i) s.now();
+    const long long start = s.now();
+    const int listener = listening_socket(s, 8080);
+    s.inject(kRemote, kLocal, syn(40000, 8080, 1000));
+    long long first = 0;
+    long long second = 0;
+    parse(s.receive(&first));
+    parse(s.receive(&second));
+    EXPECT_EQ(s.ifc.close(s.u(), listener), 0);
+    return std::make_pair(first - start, second - start);
+  };
+  const auto few = retransmission_after_reads(3);
+  const auto many = retransmission_after_reads(3000);
+  EXPECT_EQ(few, many);
+  EXPECT_EQ(few.second - few.first, 1'000'000);
+}
+
 TEST(PacketdrillAdapter, OptionsAndUnsupportedCalls) {
   Script s("local_ip=198.18.0.1");
   const int fd = s.ifc.socket(s.u(), AF_INET, SOCK_STREAM, 0);
@@ -449,11 +551,13 @@ TEST(PacketdrillAdapter, TwoScriptsInOneProcessAreIndependent) {
   const Segment synack = parse(second.receive());
   EXPECT_EQ(synack.tcp.flags, tcp_flags::kSyn | tcp_flags::kAck);
   EXPECT_EQ(synack.ip.src, (Ipv4Address{{198, 18, 1, 1}}));
-  // Nothing leaked into the first script's queue: its stack is idle.
+  // Nothing leaked into the first script's queue: its stack is idle and will send nothing,
+  // which the adapter reports at once with packetdrill's fatal zero-length packet.
   std::uint8_t buffer[2048];
   std::size_t count = sizeof buffer;
   long long when = 0;
-  EXPECT_EQ(first.ifc.netdev_receive(first.u(), buffer, &count, &when), -1);
+  EXPECT_EQ(first.ifc.netdev_receive(first.u(), buffer, &count, &when), 0);
+  EXPECT_EQ(count, 0u);
   EXPECT_EQ(first.ifc.close(first.u(), listener), 0);
   EXPECT_EQ(second.ifc.close(second.u(), other), 0);
 }

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -108,17 +107,16 @@ TEST(Simulator, SameInstantEventsKeepSchedulingOrder) {
   EXPECT_EQ(order, (std::vector<int>{1, 2, 100, 101, 102, 103, 104}));
 }
 
-TEST(Simulator, SixtySecondsOfVirtualTimeTakeMilliseconds) {
+// Virtual time jumps from event to event: a minute with one frame a second is 60 polls of the
+// sender, not a minute of stepping (speed itself is for benchmarks, not tests).
+TEST(Simulator, SixtySecondsOfVirtualTimeStepOnlyAtEvents) {
   Simulator sim{1};
   PeriodicNode sender{seconds(1), 1000};
   ScriptedNode receiver;
   const NodeId s = sim.add_node(sender, "sender");
   const NodeId r = sim.add_node(receiver, "receiver");
   sim.connect(s, 0, r, 0, LinkConfig::symmetric(delay_only(milliseconds(20))));
-  const auto wall_start = std::chrono::steady_clock::now();
   sim.run_for(seconds(60));
-  const auto wall = std::chrono::steady_clock::now() - wall_start;
-  EXPECT_LT(wall, std::chrono::milliseconds(500));
   EXPECT_EQ(sim.now(), kEpoch + seconds(60));
   EXPECT_EQ(sender.sent, 60u);               // Sends at 1 s .. 60 s.
   EXPECT_EQ(sender.polls, 60u);              // Polled only at its deadlines.

@@ -35,20 +35,24 @@ TEST(HostCounters, ForEachListsLinuxStyleNamesWithValues) {
   host.receive_frame(at_ms(0), 0, ethernet(kMacA, kMacB, 0x0800, ipv4_packet(kIpB, kIpB, 1, {})),
                      out);
   std::map<std::string, std::uint64_t> values;
-  host.counters().for_each(
-      [&](std::string_view name, std::uint64_t v) { values.emplace(std::string(name), v); });
-  EXPECT_EQ(values.at("InReceives"), 1u);
-  EXPECT_EQ(values.at("InAddrErrors"), 1u);
-  EXPECT_EQ(values.at("EthernetError.Truncated"), 1u);
-  EXPECT_EQ(values.at("ReasmReqds"), 0u);
-  EXPECT_EQ(values.at("ReasmOKs"), 0u);
-  EXPECT_EQ(values.at("ReasmFails"), 0u);
-  EXPECT_EQ(values.at("ReasmTimeout"), 0u);
-  EXPECT_EQ(values.at("FragCreates"), 0u);
-  EXPECT_EQ(values.at("EthBroadcastUnicastIp"), 0u);
-  EXPECT_EQ(values.at("ArpRequestsSent"), 0u);
-  EXPECT_EQ(values.at("Ipv4Error.BadChecksum"), 0u);
-  EXPECT_EQ(values.size(), 56u + 4u * kWireErrorCount);
+  std::size_t listed = 0;
+  host.counters().for_each([&](std::string_view name, std::uint64_t v) {
+    ++listed;
+    values.emplace(std::string(name), v);
+  });
+  EXPECT_EQ(listed, values.size()) << "a counter name is listed twice";
+  // The two frames moved exactly these; every other counter, whatever is added later, stays 0.
+  const std::map<std::string, std::uint64_t> moved = {
+      {"EthInFrames", 2}, {"InReceives", 1}, {"InAddrErrors", 1}, {"EthernetError.Truncated", 1}};
+  for (const auto& [name, value] : values) {
+    const auto it = moved.find(name);
+    EXPECT_EQ(value, it == moved.end() ? 0u : it->second) << name;
+  }
+  for (const auto& [name, value] : moved) EXPECT_TRUE(values.count(name)) << name;
+  for (const char* name : {"ReasmReqds", "ReasmOKs", "ReasmFails", "ReasmTimeout", "FragCreates",
+                           "EthBroadcastUnicastIp", "ArpRequestsSent", "Ipv4Error.BadChecksum"}) {
+    EXPECT_TRUE(values.count(name)) << name;
+  }
 }
 
 TEST(PacketPool, HandsOutEachBufferOnceUntilReleased) {

@@ -106,7 +106,7 @@ int connect(const ConnectOptions& o) {
     if (bridge.finished()) s.stop();
   });
   const bool interrupted = s.run();
-  s.print_stats(stderr);
+  s.print_stats_at_exit(stderr);
   if (interrupted) return 130;
   if (bridge.error() != 0) {
     fmt::print(stderr, "synack connect: {}: {}\n", o.remote, errno_text(bridge.error()));

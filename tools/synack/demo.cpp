@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 
 #include "commands.hpp"
 #include "demo_ping.hpp"
@@ -56,28 +58,39 @@ std::string hex(const std::array<std::uint8_t, 32>& digest) {
 // A progress bar redrawn in place; only on a terminal, and only when the percentage changes.
 class ProgressBar {
  public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
+  explicit ProgressBar(std::FILE* out) : out_(isatty(fileno(out)) != 0 ? out : nullptr) {}
   void update(std::size_t done, std::size_t total) {
-    if (!enabled_ || total == 0) return;
+    if (!out_ || total == 0) return;
     const int percent = static_cast<int>(done * 100 / total);
     if (percent == last_) return;
     last_ = percent;
     const int filled = percent / 2;
-    fmt::print("\r  [{}{}] {:3d}% {:.1f} MiB", std::string(filled, '#'),
+    fmt::print(out_, "\r  [{}{}] {:3d}% {:.1f} MiB", std::string(filled, '#'),
                std::string(50 - filled, '.'), percent, static_cast<double>(done) / (1 << 20));
-    std::fflush(stdout);
+    std::fflush(out_);
   }
   void finish() {
-    if (enabled_ && last_ >= 0) fmt::print("\n");
+    if (out_ && last_ >= 0) fmt::print(out_, "\n");
   }
 
  private:
-  bool enabled_;
+  std::FILE* out_;
   int last_ = -1;
 };
 
-bool run_bulk_demo(const DemoOptions& o) {
+// With --pcap FILE.pcap the bulk transfer, which runs on a raw-IP link of its own (a pcap file
+// holds one link type), goes to FILE-bulk.pcap.
+std::string bulk_capture_path(const std::string& pcap) {
+  if (pcap.empty()) return {};
+  const auto dot = pcap.rfind(".pcap");
+  const std::string stem = dot == std::string::npos ? pcap : pcap.substr(0, dot);
+  return stem + "-bulk.pcap";
+}
+
+// 0: byte-exact; 1: the transfer failed; 2: the capture could not be written.
+int run_bulk_demo(const DemoOptions& o, std::FILE* text) {
   fmt::print(
+      text,
       "\n== Bulk transfer: {:.1f} MiB over 50 Mbit/s, 10 ms each way, {:.0f}% loss, CUBIC, SACK\n",
       static_cast<double>(o.bulk_bytes) / (1 << 20), o.bulk_loss * 100);
   sim::BulkOptions b;
@@ -87,30 +100,48 @@ bool run_bulk_demo(const DemoOptions& o) {
   b.data_path.bandwidth_bps = 50'000'000;
   b.data_path.queue_limit_packets = 64;
   b.ack_path = sim::path(o.bulk_loss);
-  ProgressBar bar(isatty(fileno(stdout)) != 0);
+  b.capture_path = bulk_capture_path(o.pcap);
+  ProgressBar bar(text);
   b.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
   const sim::BulkResult r = sim::run_bulk(b);
   bar.finish();
-  fmt::print("  {} of {} bytes in {:.3f} s of virtual time: goodput {:.2f} Mbit/s\n", r.received,
-             r.sent, to_seconds(r.finished - r.started), r.goodput_mbps());
-  fmt::print("  segments lost on the way {}, retransmitted {} (fast {}, after timeout {})\n",
+  if (!r.capture_error.empty()) {
+    fmt::print(stderr, "synack demo: cannot write {}: {}\n", b.capture_path, r.capture_error);
+    return 2;
+  }
+  fmt::print(text, "  {} of {} bytes in {:.3f} s of virtual time: goodput {:.2f} Mbit/s\n",
+             r.received, r.sent, to_seconds(r.finished - r.started), r.goodput_mbps());
+  fmt::print(text, "  segments lost on the way {}, retransmitted {} (fast {}, after timeout {})\n",
              r.data_path.frames_lost + r.data_path.queue_drops, r.client.RetransSegs,
              r.client.TCPFastRetrans, r.client.TCPTimeouts);
-  fmt::print("  SHA-256 sent     {}\n  SHA-256 received {}\n  {}\n", hex(r.sent_sha256),
+  fmt::print(text, "  SHA-256 sent     {}\n  SHA-256 received {}\n  {}\n", hex(r.sent_sha256),
              hex(r.received_sha256),
              r.byte_exact() ? "match: the stream arrived byte-exact" : "MISMATCH");
-  return r.byte_exact();
+  if (!b.capture_path.empty()) {
+    fmt::print(text, "  capture (bulk transfer, raw IP) written to {}\n", b.capture_path);
+  }
+  return r.byte_exact() ? 0 : 1;
 }
 
-void print_counters(const char* who, const TcpCounters& c) {
+void print_counters(std::FILE* text, const char* who, const TcpCounters& c) {
   std::string line;
   c.for_each([&](std::string_view name, std::uint64_t value) {
     if (value != 0 && name != "CurrEstab") line += fmt::format(" {}={}", name, value);
   });
-  fmt::print("  {} TCP counters:{}\n", who, line);
+  fmt::print(text, "  {} TCP counters:{}\n", who, line);
+}
+
+bool write_svg(const std::string& path, const viz::Ladder& ladder) {
+  std::ofstream out(path);
+  out << viz::render_svg(ladder);
+  out.close();
+  return static_cast<bool>(out);
 }
 
 int run_demo(const DemoOptions& o) {
+  // With --json, standard output carries the TCP events as JSON lines and nothing else; the
+  // human-readable account goes to standard error.
+  std::FILE* text = o.json ? stderr : stdout;
   sim::Simulator sim(o.seed);
   StackConfig client_config;
   client_config.secrets = sim::seeded_secrets(o.seed, 1);
@@ -134,9 +165,9 @@ int run_demo(const DemoOptions& o) {
   std::vector<viz::CapturedFrame> frames;
   sim.on_frame(viz::frame_recorder(frames));
 
-  fmt::print("== ARP and ping over a link with 10 ms delay and {:.0f}% loss (seed {})\n",
+  fmt::print(text, "== ARP and ping over a link with 10 ms delay and {:.0f}% loss (seed {})\n",
              o.ping_loss * 100, o.seed);
-  const PingDemoResult ping = run_ping_demo(sim, client, server, kServerIp, o.pings, stdout);
+  const PingDemoResult ping = run_ping_demo(sim, client, server, kServerIp, o.pings, text);
 
   // The TCP part runs on a clean link so that every segment of the ladder is the protocol's
   // own doing; loss recovery has scenarios of its own.
@@ -146,50 +177,62 @@ int run_demo(const DemoOptions& o) {
   std::vector<TcpEvent> client_events;
   std::vector<TcpEvent> server_events;
   const Instant tcp_start = sim.now();
-  fmt::print("\n== TCP: handshake, request, response, four-way close, TIME_WAIT (from {:.3f}s)\n",
+  fmt::print(text,
+             "\n== TCP: handshake, request, response, four-way close, TIME_WAIT (from {:.3f}s)\n",
              to_seconds(tcp_start));
   const TcpDemoResult tcp =
       run_tcp_demo(sim, client, server, kServerIp, client_events, server_events);
   sim.close_captures();
 
+  viz::SimulationLadderOptions lo;
+  lo.connection = tcp.client_tuple;
+  lo.left_name = "client " + tcp.client_tuple.local.to_string();
+  lo.right_name = "server " + tcp.client_tuple.remote.to_string();
+  lo.relative_seq = true;  // the ISNs are printed in the summary
+  const viz::Ladder ladder = viz::ladder_from_simulation(client_events, server_events, frames, lo);
   if (o.json) {
-    for (const auto& e : client_events) fmt::print("{}\n", e.to_json());
-    for (const auto& e : server_events) fmt::print("{}\n", e.to_json());
+    // Both sides' events in time order (the client's first at the same instant).
+    std::vector<TcpEvent> events;
+    std::merge(client_events.begin(), client_events.end(), server_events.begin(),
+               server_events.end(), std::back_inserter(events),
+               [](const TcpEvent& a, const TcpEvent& b) { return a.time < b.time; });
+    for (const auto& e : events) fmt::print("{}\n", e.to_json());
   } else {
-    viz::SimulationLadderOptions lo;
-    lo.connection = tcp.client_tuple;
-    lo.left_name = "client " + tcp.client_tuple.local.to_string();
-    lo.right_name = "server " + tcp.client_tuple.remote.to_string();
-    lo.relative_seq = true;  // the ISNs are printed in the summary
-    const viz::Ladder ladder =
-        viz::ladder_from_simulation(client_events, server_events, frames, lo);
     viz::TextOptions to;
     to.colour = isatty(fileno(stdout)) != 0;
     fmt::print("{}", viz::render_text(ladder, to));
-    if (!o.svg.empty()) {
-      std::ofstream(o.svg) << viz::render_svg(ladder);
-      fmt::print("ladder written to {}\n", o.svg);
+  }
+  if (!o.svg.empty()) {
+    if (!write_svg(o.svg, ladder)) {
+      fmt::print(stderr, "synack demo: cannot write {}\n", o.svg);
+      return 2;
     }
+    fmt::print(text, "ladder written to {}\n", o.svg);
   }
 
-  fmt::print("\n== Summary\n");
-  fmt::print("  ping: {} sent, {} received, {} lost\n", ping.sent, ping.received, ping.lost);
+  fmt::print(text, "\n== Summary\n");
+  fmt::print(text, "  ping: {} sent, {} received, {} lost\n", ping.sent, ping.received, ping.lost);
   if (tcp.ok) {
-    fmt::print("  TCP: request {} bytes and response {} bytes delivered intact\n",
+    fmt::print(text, "  TCP: request {} bytes and response {} bytes delivered intact\n",
                tcp.request_bytes, tcp.response_bytes);
-    fmt::print("  ISNs (RFC 6528: 4 us clock + SipHash of the 4-tuple): client {}, server {}\n",
+    fmt::print(text,
+               "  ISNs (RFC 6528: 4 us clock + SipHash of the 4-tuple): client {}, server {}\n",
                tcp.client_isn.raw(), tcp.server_isn.raw());
-    fmt::print("  TIME_WAIT on the client from {:.3f}s to {:.3f}s: {:.3f}s = 2 x MSL\n",
+    fmt::print(text, "  TIME_WAIT on the client from {:.3f}s to {:.3f}s: {:.3f}s = 2 x MSL\n",
                to_seconds(tcp.time_wait_entered), to_seconds(tcp.time_wait_left),
                to_seconds(tcp.time_wait_left - tcp.time_wait_entered));
   } else {
-    fmt::print("  TCP: FAILED: {}\n", tcp.failure);
+    fmt::print(text, "  TCP: FAILED: {}\n", tcp.failure);
   }
-  print_counters("client", client.tcp().counters());
-  print_counters("server", server.tcp().counters());
-  if (!o.pcap.empty()) fmt::print("  capture (ping and TCP exchange) written to {}\n", o.pcap);
-  const bool bulk_ok = o.bulk_bytes == 0 || run_bulk_demo(o);
-  return tcp.ok && bulk_ok ? 0 : 1;
+  print_counters(text, "client", client.tcp().counters());
+  print_counters(text, "server", server.tcp().counters());
+  if (!o.pcap.empty()) {
+    fmt::print(text, "  capture (ARP, ping and the TCP exchange, Ethernet) written to {}\n",
+               o.pcap);
+  }
+  const int bulk = o.bulk_bytes == 0 ? 0 : run_bulk_demo(o, text);
+  if (bulk == 2) return 2;
+  return tcp.ok && bulk == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -198,9 +241,13 @@ void register_demo(CLI::App& app) {
   auto* cmd = app.add_subcommand("demo", "Run the main demonstration on the simulated network");
   static DemoOptions options;
   cmd->add_option("--seed", options.seed, "Seed for the simulated network")->capture_default_str();
-  cmd->add_option("--pcap", options.pcap, "Write a capture of the simulated link");
+  cmd->add_option("--pcap", options.pcap,
+                  "Capture ARP, ping and the TCP exchange to FILE.pcap and the bulk transfer to "
+                  "FILE-bulk.pcap");
   cmd->add_option("--svg", options.svg, "Write the TCP ladder diagram as SVG");
-  cmd->add_flag("--json", options.json, "Print TCP events as JSON lines instead of the ladder");
+  cmd->add_flag("--json", options.json,
+                "Print only the TCP events, as JSON lines, on standard output (the rest goes to "
+                "standard error)");
   cmd->add_option("--ping-loss", options.ping_loss, "Loss rate during the ping part")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();

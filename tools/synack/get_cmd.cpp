@@ -86,7 +86,7 @@ int get(const GetOptions& o) {
     std::fclose(out);
   else
     std::fflush(stdout);
-  s.print_stats(stderr);
+  s.print_stats_at_exit(stderr);
   if (interrupted) return 130;
   if (write_failed) {
     fmt::print(stderr, "synack get: writing {}: {}\n", o.output, errno_text(errno));

@@ -1,7 +1,9 @@
 #include "net_session.hpp"
 
+#include <net/if.h>
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -91,6 +93,25 @@ void add_device_options(CLI::App& cmd, DeviceOptions& o) {
                  "loss=5%,delay=10ms,jitter=5ms,reorder=10%,reorder-delay=20ms,duplicate=1%");
   cmd.add_option("--impair-seed", o.impair_seed, "Seed for --impair's random fates");
   cmd.add_flag("--stats", o.stats, "Print TCP, IP and device counters on exit");
+  cmd.add_option("--stats-interval", o.stats_interval,
+                 "Also print the counters every SECONDS while running (SIGUSR1 prints them once)")
+      ->check(CLI::PositiveNumber);
+  cmd.add_flag("--create", o.create,
+               "Create the device if it does not exist (default: refuse, so that a mistyped "
+               "name fails instead of serving on a new, unconfigured device)");
+}
+
+CLI::Validator tcp_port_validator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        unsigned long port = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+        if (ec != std::errc{} || end != text.data() + text.size() || port < 1 || port > 65535) {
+          return "a TCP port is a number from 1 to 65535, not " + text;
+        }
+        return {};
+      },
+      "PORT (1-65535)");
 }
 
 Expected<std::pair<Ipv4Address, std::uint8_t>, std::string> parse_cidr(const std::string& text) {
@@ -161,6 +182,12 @@ std::string errno_text(int error) {
 }
 
 Expected<std::unique_ptr<NetSession>, std::string> NetSession::open(const DeviceOptions& options) {
+  if (!options.create && ::if_nametoindex(options.dev.c_str()) == 0) {
+    return fail(fmt::format(
+        "no device {} in this network namespace (create it with `ip tuntap add dev {} mode {}`, "
+        "or pass --create)",
+        options.dev, options.dev, options.tun ? "tun" : "tap"));
+  }
   auto device = TunTapDevice::open(options.dev, options.tun ? DeviceKind::kTun : DeviceKind::kTap);
   if (!device) return fail(device.error());
   std::unique_ptr<NetSession> session{new NetSession(options, std::move(*device))};
@@ -174,6 +201,7 @@ NetSession::NetSession(const DeviceOptions& options, TunTapDevice device)
 NetSession::~NetSession() {
   if (events_) std::fclose(events_);
   if (signal_fd_ >= 0) ::close(signal_fd_);
+  if (stats_timer_fd_ >= 0) ::close(stats_timer_fd_);
 }
 
 std::optional<std::string> NetSession::start() {
@@ -224,20 +252,55 @@ std::optional<std::string> NetSession::start() {
     return fmt::format("cannot write capture {}", options_.pcap);
   }
 
-  // SIGINT and SIGTERM end the loop cleanly (the capture is flushed, counters printed).
+  if (auto error = watch_signals()) return error;
+  return start_stats_timer();
+}
+
+std::optional<std::string> NetSession::watch_signals() {
+  // SIGINT and SIGTERM end the loop cleanly (the capture is flushed, counters printed);
+  // SIGUSR1 prints the counters and carries on.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);
   sigprocmask(SIG_BLOCK, &signals, nullptr);
   signal_fd_ = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
   if (signal_fd_ < 0) return fmt::format("signalfd: {}", std::strerror(errno));
   loop_.watch(signal_fd_, EPOLLIN, [this](std::uint32_t) {
     signalfd_siginfo info;
     while (::read(signal_fd_, &info, sizeof info) == sizeof info) {
+      if (info.ssi_signo == SIGUSR1) {
+        print_stats(stderr);
+      } else {
+        stopped_by_signal_ = true;
+        loop_.stop();
+      }
     }
-    stopped_by_signal_ = true;
-    loop_.stop();
+  });
+  return std::nullopt;
+}
+
+std::optional<std::string> NetSession::start_stats_timer() {
+  if (options_.stats_interval <= 0) return std::nullopt;
+  stats_timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (stats_timer_fd_ < 0) return fmt::format("timerfd: {}", std::strerror(errno));
+  const auto usecs = static_cast<std::int64_t>(options_.stats_interval * 1e6);
+  itimerspec period{};
+  period.it_interval.tv_sec = static_cast<time_t>(usecs / 1'000'000);
+  period.it_interval.tv_nsec = static_cast<long>(usecs % 1'000'000) * 1000;
+  if (period.it_interval.tv_sec == 0 && period.it_interval.tv_nsec == 0) {
+    period.it_interval.tv_nsec = 1000;
+  }
+  period.it_value = period.it_interval;
+  if (timerfd_settime(stats_timer_fd_, 0, &period, nullptr) != 0) {
+    return fmt::format("timerfd_settime: {}", std::strerror(errno));
+  }
+  loop_.watch(stats_timer_fd_, EPOLLIN, [this](std::uint32_t) {
+    std::uint64_t expirations = 0;
+    if (::read(stats_timer_fd_, &expirations, sizeof expirations) == sizeof expirations) {
+      print_stats(stderr);
+    }
   });
   return std::nullopt;
 }
@@ -255,7 +318,6 @@ bool NetSession::run() {
 }
 
 void NetSession::print_stats(std::FILE* out) const {
-  if (!options_.stats) return;
   const auto& d = driver_->stats();
   std::fprintf(
       out, "device %s: %llu frames in (%llu bytes), %llu out (%llu bytes), %llu write errors\n",

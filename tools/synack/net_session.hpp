@@ -32,9 +32,13 @@ struct DeviceOptions {
   std::string impair;  // e.g. "loss=0.05,delay=10ms,jitter=5ms,reorder=0.1"
   std::uint64_t impair_seed = 1;
   bool stats = false;
+  double stats_interval = 0;  // seconds between periodic counter prints; 0: none
+  bool create = false;        // create the device when it does not exist
 };
 
 void add_device_options(CLI::App& cmd, DeviceOptions& options);
+// The check for a `--port`: 1 to 65535 (0 is no port a peer can reach), with a plain message.
+CLI::Validator tcp_port_validator();
 
 // "198.18.0.2/24" -> address and prefix.
 Expected<std::pair<Ipv4Address, std::uint8_t>, std::string> parse_cidr(const std::string& text);
@@ -58,10 +62,14 @@ class NetSession {
                        std::function<Instant()> app_deadline = {});
   // Call after acting outside a step (stdin arrived): sends what is pending, re-arms timers.
   void kick() { driver_->kick(); }
-  // Runs until stop(), SIGINT or SIGTERM. Returns true when stopped by a signal.
+  // Runs until stop(), SIGINT or SIGTERM. Returns true when stopped by a signal. SIGUSR1 and
+  // --stats-interval print the counters while it runs.
   bool run();
   void stop() { loop_.stop(); }
-  // Counters and device statistics on stderr (with --stats).
+  // Counters and device statistics, at exit with --stats.
+  void print_stats_at_exit(std::FILE* out) const {
+    if (options_.stats) print_stats(out);
+  }
   void print_stats(std::FILE* out) const;
 
  private:
@@ -94,8 +102,12 @@ class NetSession {
   std::unique_ptr<sim::ImpairedNode> impaired_;
   std::unique_ptr<WithApplicationDeadline> node_;
   std::unique_ptr<DeviceDriver> driver_;
+  std::optional<std::string> watch_signals();
+  std::optional<std::string> start_stats_timer();
+
   std::FILE* events_ = nullptr;
   int signal_fd_ = -1;
+  int stats_timer_fd_ = -1;
   bool stopped_by_signal_ = false;
 };
 

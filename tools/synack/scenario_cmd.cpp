@@ -95,6 +95,7 @@ int run_scenario(const ScenarioCliOptions& o) {
       const std::string path = svg_path(o.svg, i);
       std::ofstream out(path);
       out << viz::render_svg(r.ladders[i]);
+      out.close();
       if (!out) {
         fmt::print(stderr, "synack scenario: cannot write {}\n", path);
         return 2;
@@ -103,11 +104,12 @@ int run_scenario(const ScenarioCliOptions& o) {
     }
   }
   if (!o.pcap.empty()) {
-    if (r.pcap) {
-      fmt::print(notes, "capture written to {}\n", *r.pcap);
-    } else {
-      fmt::print(stderr, "synack scenario: could not write the capture {}\n", o.pcap);
+    if (!r.pcap) {
+      // An output the user asked for and did not get: an I/O error, like an unwritable SVG.
+      fmt::print(stderr, "synack scenario: cannot write the capture {}\n", o.pcap);
+      return 2;
     }
+    fmt::print(notes, "capture written to {}\n", *r.pcap);
   }
   return r.passed() ? 0 : 1;
 }

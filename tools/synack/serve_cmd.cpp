@@ -1,6 +1,8 @@
 // `synack serve`: a server on a real TAP/TUN device: echo, discard or HTTP/1.1 static files.
 #include <fmt/format.h>
 
+#include <time.h>
+
 #include <filesystem>
 #include <memory>
 
@@ -9,6 +11,7 @@
 #include "synack/apps/discard_server.hpp"
 #include "synack/apps/echo_server.hpp"
 #include "synack/apps/http_file_server.hpp"
+#include "synack/link/monotonic_clock.hpp"
 
 namespace synack::cli {
 namespace {
@@ -22,10 +25,22 @@ struct ServeOptions {
   int backlog = 128;
 };
 
+// The Unix time at the event loop's Instant zero (CLOCK_MONOTONIC's origin), so the HTTP server
+// can date its responses (RFC 9110 6.6.1) from the monotonic time it is handed. Read once: the
+// wall clock is read here, in the tool, never by the apps.
+Duration unix_time_at_monotonic_zero() {
+  ::timespec real{};
+  ::clock_gettime(CLOCK_REALTIME, &real);
+  const Instant monotonic = monotonic_now();
+  return instant_from_timespec(real) - monotonic;
+}
+
 std::unique_ptr<apps::App> make_app(const ServeOptions& o, TcpLayer& tcp, SocketId listener) {
   if (o.echo) return std::make_unique<apps::EchoServer>(tcp, listener);
   if (o.discard) return std::make_unique<apps::DiscardServer>(tcp, listener);
-  return std::make_unique<apps::HttpFileServer>(tcp, listener, o.http_root);
+  apps::HttpServerOptions http;
+  http.unix_time_at_zero = unix_time_at_monotonic_zero();
+  return std::make_unique<apps::HttpFileServer>(tcp, listener, o.http_root, http);
 }
 
 int serve(const ServeOptions& o) {
@@ -58,7 +73,7 @@ int serve(const ServeOptions& o) {
                          : "http " + o.http_root,
              s.address().to_string(), o.port, o.device.dev);
   s.run();
-  s.print_stats(stderr);
+  s.print_stats_at_exit(stderr);
   return 0;
 }
 
@@ -68,7 +83,9 @@ void register_serve(CLI::App& app) {
   auto options = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand("serve", "Serve echo, discard or HTTP files on a TAP/TUN device");
   add_device_options(*cmd, options->device);
-  cmd->add_option("--port", options->port, "TCP port to listen on")->required();
+  cmd->add_option("--port", options->port, "TCP port to listen on")
+      ->required()
+      ->check(tcp_port_validator());
   cmd->add_flag("--echo", options->echo, "Echo every byte back (RFC 862)");
   cmd->add_flag("--discard", options->discard, "Read and throw away everything (RFC 863)");
   cmd->add_option("--http", options->http_root, "Serve the files under DIR over HTTP/1.1");

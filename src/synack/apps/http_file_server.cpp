@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
+#include "synack/apps/http_date.hpp"
 #include "synack/apps/http_status.hpp"
 #include "synack/apps/static_files.hpp"
 
@@ -47,6 +49,7 @@ void HttpFileServer::accept_new() {
 }
 
 void HttpFileServer::poll(Instant now) {
+  now_ = now;
   accept_new();
   std::erase_if(connections_, [&](Connection& c) { return !pump(c, now); });
 }
@@ -195,14 +198,21 @@ void HttpFileServer::begin_response(Connection& c, int status, std::string_view 
                                     std::uint64_t content_length, bool keep_alive,
                                     std::string_view extra_headers) {
   // HTTP/1.1 whatever the request's minor version: RFC 9110 6.2 has a server send the highest
-  // minor version it conforms to. No Date field: RFC 9110 6.6.1 forbids one without a clock
-  // the server can trust, and this one is handed virtual time.
+  // minor version it conforms to.
   c.head.clear();
   c.head += "HTTP/1.1 ";
   c.head += std::to_string(status);
   c.head += ' ';
   c.head += http::reason_phrase(status);
-  c.head += "\r\nServer: synack\r\nContent-Type: ";
+  c.head += "\r\n";
+  if (options_.unix_time_at_zero) {
+    // RFC 9110 6.6.1: the time the response was generated, as IMF-fixdate.
+    const Duration unix_time = *options_.unix_time_at_zero + (now_ - kEpoch);
+    c.head += "Date: ";
+    c.head += http::imf_fixdate(std::chrono::floor<std::chrono::seconds>(unix_time).count());
+    c.head += "\r\n";
+  }
+  c.head += "Server: synack\r\nContent-Type: ";
   c.head += content_type;
   c.head += "\r\nContent-Length: ";
   c.head += std::to_string(content_length);

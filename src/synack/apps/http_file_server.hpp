@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct HttpServerOptions {
   // After the last response on a connection the server half-closes and keeps reading until the
   // client's FIN for at most this long before releasing the socket (RFC 9112 9.6).
   Duration linger = seconds(2);
+  // The Unix time (since 1970-01-01 UTC) at Instant zero of the times handed to poll(). With
+  // it every response carries a Date field (RFC 9110 6.6.1: an origin server with a clock
+  // MUST send one); without it, a server with no trustworthy clock, none.
+  std::optional<Duration> unix_time_at_zero;
 };
 
 struct HttpServerStats {
@@ -104,6 +109,7 @@ class HttpFileServer : public App {
   SocketId listener_;
   std::filesystem::path root_;  // canonical
   HttpServerOptions options_;
+  Instant now_;  // the time of the poll() in progress, for the Date field
   std::vector<Connection> connections_;
   std::vector<char> scratch_;  // discarded bytes while lingering
   HttpServerStats stats_;

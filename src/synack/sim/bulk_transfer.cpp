@@ -99,6 +99,9 @@ BulkResult run_bulk(const BulkOptions& o) {
   Link& l = sim.connect(a, 0, b, 0, link);
 
   BulkResult r;
+  if (!o.capture_path.empty() && !sim.capture_link(l.id(), o.capture_path, &r.capture_error)) {
+    return r;
+  }
   const synack::Endpoint server_ep{IpAddress::v4(kServerIp), kServerPort};
   const auto listener = server.tcp().listen(server_ep, 4, o.server_socket);
   const auto c = client.tcp().connect(sim.now(), server_ep, std::nullopt, o.client_socket);
@@ -120,7 +123,10 @@ BulkResult run_bulk(const BulkOptions& o) {
       source.consume(*n);
       r.sent += *n;
     }
-    if (source.done() && !write_closed) {
+    // Not before the handshake: shutting down a connection still in SYN_SENT aborts it (RFC
+    // 9293 3.10.4, as Linux does), which lost every transfer smaller than the send buffer.
+    if (source.done() && !write_closed &&
+        client.tcp().state(*c) == std::optional<TcpState>(TcpState::kEstablished)) {
       client.tcp().shutdown(*c, ShutdownHow::kWrite);
       write_closed = true;
     }
@@ -155,6 +161,7 @@ BulkResult run_bulk(const BulkOptions& o) {
   r.server = server.tcp().counters();
   r.data_path = l.stats(Direction::a_to_b);
   r.ack_path = l.stats(Direction::b_to_a);
+  sim.close_captures();
   return r;
 }
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include <functional>
 
@@ -30,6 +31,8 @@ struct BulkOptions {
   std::function<bool(Instant now)> server_reads;
   // Called as bytes arrive (received so far, total), for progress displays.
   std::function<void(std::size_t received, std::size_t total)> on_progress;
+  // When set, every frame on the link is written to this pcap file (raw IP link type).
+  std::string capture_path;
 };
 
 struct BulkResult {
@@ -44,6 +47,7 @@ struct BulkResult {
   TcpCounters server;
   DirectionStats data_path;
   DirectionStats ack_path;
+  std::string capture_error;  // why capture_path could not be written (the run did not start)
 
   bool byte_exact() const {
     return completed && received == sent && sent_sha256 == received_sha256;

@@ -2,11 +2,17 @@
 // One packetdrill script's view of synack: a Stack with one raw-IP (TUN-like) interface, a
 // virtual clock, a table of file descriptors and the FIFO of packets the stack sent.
 //
-// packetdrill calls in from two threads (the script's main thread injects packets and reads the
-// clock; calls with a time range run on a syscall thread), so every public function takes the
-// one mutex. A call that would block sleeps on the condition variable, which is notified
-// whenever the stack moves (a packet in, time passing, an application call); packetdrill then
-// sees the thread asleep in the kernel, exactly as with a real blocking socket call.
+// packetdrill calls in from two threads: its main thread runs the script (injects and sniffs
+// packets, sleeps until each event, reads the clock, makes the non-blocking calls) and a
+// syscall thread makes the calls a script marks as blocking (`+0...0.1 accept(...)`). Every
+// public function takes the one mutex. Time is virtual and deterministic: only the thread that
+// called first (packetdrill's main thread, the "driver") moves the clock, and only through its
+// own calls: usleep, gettimeofday (one tick per read, so packetdrill's short spin waits end),
+// netdev_receive (to the next timer when nothing is queued) and its own poll timeouts. Before
+// each of its calls, and at every step of the clock, the driver waits until every thread
+// blocked in the session has seen the latest change and either gone back to sleep or finished
+// its call ("settled"): a blocked accept() that an inbound ACK completes returns before the
+// driver looks at the stack again, whatever the machine's load. No wall-clock timeouts.
 //
 // Descriptors are real eventfds, so packetdrill's final libc close() of leftover sockets works;
 // the eventfd carries a per-session tag so free() closes only descriptors still ours.
@@ -24,6 +30,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "so_flags.hpp"
@@ -94,9 +101,12 @@ class Session {
 
   // Wall-clock time at virtual time zero (a fixed epoch, so runs are reproducible).
   static constexpr std::int64_t kEpochUsecs = 1'700'000'000LL * 1'000'000;
-  // What each clock read advances virtual time by: a frozen clock would hang packetdrill,
-  // which spins on gettimeofday for short waits.
+  // What each of the driver's clock reads advances virtual time by: a frozen clock would hang
+  // packetdrill, which spins on gettimeofday for waits shorter than 20 us.
   static constexpr Duration kClockTick = microseconds(5);
+  // netdev_receive with nothing queued moves the clock timer by timer; a stack whose next
+  // timer lies further ahead than this sends nothing the script could be waiting for.
+  static constexpr Duration kIdleHorizon = seconds(3 * 3600);
 
  private:
   class Collector;
@@ -105,18 +115,33 @@ class Session {
     Instant sent;
   };
 
+  // A thread blocked in the session (in wait()): what it waits for and the last change it saw.
+  struct Waiter {
+    std::thread::id thread;
+    std::optional<Instant> deadline;
+    std::uint64_t seen_generation = 0;
+  };
+
   // ---- time and the stack ----
-  // Moves virtual time to `t`, firing every timer due on the way (each at its own time).
-  void advance_to(Instant t);
+  // Every public call starts here: the first caller becomes the driver; the driver settles.
+  void begin_call(std::unique_lock<std::mutex>& lock, bool reads_clock_only = false);
+  bool is_driver() const { return driver_ == std::this_thread::get_id(); }
+  // The driver waits until every other blocked thread has seen the latest change.
+  void settle(std::unique_lock<std::mutex>& lock);
+  // The next moment something happens by itself: a stack timer or a blocked call's timeout.
+  Instant next_event_time() const;
+  // Moves virtual time to `t` event by event (each timer fires at its own time, stamping what
+  // it sends; each timed-out waiter returns at its deadline), settling after each step.
+  void advance_to(std::unique_lock<std::mutex>& lock, Instant t);
   // Runs the stack at the current time (sends what application calls queued) and wakes waiters.
   void pump();
   void changed() {
     ++generation_;
     wake_.notify_all();
   }
-  // Sleeps until `ready()` or, with a deadline, until virtual time reaches it. A waiter with a
-  // deadline that nobody else is driving moves the clock itself (packetdrill's main thread
-  // may be the one blocked in poll).
+  // Sleeps until `ready()` or, with a deadline, until virtual time reaches it. The driver
+  // itself blocked with a deadline moves the clock (nobody else would); any other thread waits
+  // for the driver to move it.
   template <class Ready>
   bool wait(std::unique_lock<std::mutex>& lock, std::optional<Instant> deadline, Ready ready);
 
@@ -141,14 +166,23 @@ class Session {
 
   SoFlags flags_;
   std::mutex mutex_;
-  std::condition_variable wake_;
-  std::uint64_t generation_ = 0;  // bumped on every change waiters might care about
+  std::condition_variable wake_;     // driver -> waiters: something changed
+  std::condition_variable settled_;  // waiters -> driver: a waiter saw the change or left
+  std::uint64_t generation_ = 0;     // bumped on every change waiters might care about
+  std::vector<Waiter*> waiters_;
+  std::optional<std::thread::id> driver_;
+  // When a thread other than the driver finished a call it had blocked in: packetdrill's
+  // syscall thread reads the clock right after, and must read the completion time, not
+  // whatever the driver has moved the clock to since.
+  std::map<std::thread::id, Instant> completed_at_;
   Stack stack_;
   std::size_t iface_ = 0;
   Instant now_ = kEpoch;
+  // Virtual time zero is the script's first call; the clock reads before it (packetdrill
+  // spins on them, for a wall-clock dependent count, to pick its start time) move only this.
+  std::int64_t epoch_usecs_ = kEpochUsecs;
+  bool started_ = false;
   std::deque<OutboundPacket> outbound_;
-  int timed_waiters_ = 0;  // waiters with a deadline: every clock step must wake them
-  int idle_receives_ = 0;  // consecutive netdev_receive calls with nothing to give
   std::map<int, SocketEntry> sockets_;
   std::map<int, EpollEntry> epolls_;
   std::uint32_t tag_;  // eventfd initial value marking this session's descriptors

@@ -88,6 +88,7 @@ std::uint8_t linux_state(TcpState s) {
 
 int Session::getsockopt(int fd, int level, int name, void* value, socklen_t* length) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   SocketEntry* s = find_socket(fd);
   if (!s) return fail(epolls_.count(fd) ? ENOTSOCK : EBADF);
   if (level == SOL_SOCKET) return get_socket_option(*s, name, value, length);
@@ -97,6 +98,7 @@ int Session::getsockopt(int fd, int level, int name, void* value, socklen_t* len
 
 int Session::setsockopt(int fd, int level, int name, const void* value, socklen_t length) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   SocketEntry* s = find_socket(fd);
   if (!s) return fail(epolls_.count(fd) ? ENOTSOCK : EBADF);
   if (level == SOL_SOCKET) return set_socket_option(*s, name, value, length);

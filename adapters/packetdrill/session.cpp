@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -23,16 +22,6 @@ namespace {
 
 constexpr std::uint16_t kEphemeralLow = 32768;  // Linux ip_local_port_range
 constexpr std::uint16_t kEphemeralHigh = 60999;
-
-// How long (real time) a waiter with a deadline lets the clock stand still before concluding
-// that no other thread is driving it and moving it itself.
-constexpr auto kQuietPeriod = std::chrono::milliseconds(20);
-// netdev_receive with nothing queued and no timer pending: how long it waits (real time) for
-// another thread to make the stack send, and how many such empty calls in a row end the
-// script (a zero-length success is packetdrill's fatal error; without it packetdrill would
-// spin for ever waiting for a packet that cannot come).
-constexpr auto kIdleReceiveWait = std::chrono::milliseconds(10);
-constexpr int kMaxIdleReceives = 300;
 
 int fail(int error) {
   errno = error;
@@ -146,57 +135,103 @@ Session::~Session() {
 
 // ---------------------------------------------------------------- time and the stack
 
-void Session::advance_to(Instant t) {
-  Collector out(*this);
-  const std::size_t before = outbound_.size();
-  bool fired = false;
-  for (int stalls = 0; stalls < 3;) {
-    const Instant due = stack_.next_deadline();
-    if (due == kNever || due > t) break;
-    if (due <= now_) ++stalls;
-    now_ = std::max(now_, due);  // each timer fires at its own time, stamping what it sends
-    stack_.poll(now_, out);
-    fired = true;
+void Session::begin_call(std::unique_lock<std::mutex>& lock, bool reads_clock_only) {
+  const std::thread::id me = std::this_thread::get_id();
+  if (!driver_) driver_ = me;
+  if (!reads_clock_only) {
+    started_ = true;
+    completed_at_.erase(me);  // a thread that did not read the clock after its last call
   }
-  now_ = std::max(now_, t);
-  if (fired || outbound_.size() != before || timed_waiters_ > 0) changed();
+  settle(lock);
+}
+
+void Session::settle(std::unique_lock<std::mutex>& lock) {
+  if (!is_driver()) return;
+  const std::thread::id me = std::this_thread::get_id();
+  settled_.wait(lock, [&] {
+    return std::all_of(waiters_.begin(), waiters_.end(), [&](const Waiter* w) {
+      return w->thread == me || w->seen_generation == generation_;
+    });
+  });
+}
+
+Instant Session::next_event_time() const {
+  Instant next = stack_.next_deadline();
+  for (const Waiter* w : waiters_) {
+    if (w->deadline && *w->deadline > now_ && !(w->thread == driver_)) {
+      next = std::min(next, *w->deadline);
+    }
+  }
+  return next;
+}
+
+void Session::advance_to(std::unique_lock<std::mutex>& lock, Instant t) {
+  settle(lock);
+  auto run_due = [&] {
+    const bool timer_due = stack_.next_deadline() <= now_;
+    const std::size_t before = outbound_.size();
+    Collector out(*this);
+    stack_.poll(now_, out);
+    const bool timeout_due = std::any_of(waiters_.begin(), waiters_.end(), [&](const Waiter* w) {
+      return w->deadline && *w->deadline <= now_;
+    });
+    if (timer_due || timeout_due || outbound_.size() != before) changed();
+    settle(lock);
+  };
+  // A stack that stays due after running (it should not) cannot stall the clock for ever.
+  for (int stalls = 0; stalls < 3;) {
+    const Instant next = next_event_time();
+    if (next == kNever || next > t) break;
+    if (next <= now_) ++stalls;
+    now_ = std::max(now_, next);  // each event at its own time, stamping what it sends
+    run_due();
+  }
+  if (now_ < t) {
+    now_ = t;
+    run_due();
+  }
 }
 
 void Session::pump() {
-  advance_to(now_);
   Collector out(*this);
   stack_.poll(now_, out);
+  for (int i = 0; i < 3 && stack_.next_deadline() <= now_; ++i) stack_.poll(now_, out);
   changed();
 }
 
 template <class Ready>
 bool Session::wait(std::unique_lock<std::mutex>& lock, std::optional<Instant> deadline,
                    Ready ready) {
-  if (!deadline) {
-    wake_.wait(lock, ready);
-    return true;
-  }
-  ++timed_waiters_;
+  Waiter self{std::this_thread::get_id(), deadline, generation_};
+  waiters_.push_back(&self);
+  bool blocked = false;
   bool result = true;
-  while (!ready()) {
-    if (now_ >= *deadline) {
+  for (;;) {
+    if (ready()) break;
+    if (deadline && now_ >= *deadline) {
       result = false;
       break;
     }
-    const std::uint64_t seen = generation_;
-    const Instant seen_now = now_;
-    wake_.wait_for(lock, kQuietPeriod);
-    if (generation_ == seen && now_ == seen_now) {
-      advance_to(std::min(*deadline, std::max(now_, stack_.next_deadline())));
+    blocked = true;
+    if (deadline && is_driver()) {
+      // Nobody else moves the clock: step it to the next event (which may make us ready).
+      const Instant next = std::max(next_event_time(), now_ + microseconds(1));
+      advance_to(lock, std::min(*deadline, next));
+      continue;
     }
+    self.seen_generation = generation_;
+    settled_.notify_all();
+    wake_.wait(lock, [&] { return generation_ != self.seen_generation; });
   }
-  --timed_waiters_;
+  waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &self));
+  settled_.notify_all();
+  if (blocked && !is_driver()) completed_at_[self.thread] = now_;
   return result;
 }
 
 int Session::netdev_send(const void* packet, std::size_t length) {
   std::unique_lock lock(mutex_);
-  advance_to(now_);
+  begin_call(lock);
   Collector out(*this);
   trace("in ", now_, Bytes(static_cast<const std::uint8_t*>(packet), length));
   stack_.receive_frame(now_, iface_, Bytes(static_cast<const std::uint8_t*>(packet), length), out);
@@ -206,45 +241,54 @@ int Session::netdev_send(const void* packet, std::size_t length) {
 
 int Session::netdev_receive(void* buffer, std::size_t* length, long long* time_usecs) {
   std::unique_lock lock(mutex_);
-  if (outbound_.empty()) {
-    // Nothing queued: jump to the stack's next timer (a retransmission, a delayed ACK), since
-    // packetdrill applies no timeout of its own in this mode.
-    const Instant due = stack_.next_deadline();
-    if (due != kNever) advance_to(std::max(due, now_));
-  }
-  if (outbound_.empty()) {
-    wake_.wait_for(lock, kIdleReceiveWait);
-    if (outbound_.empty()) {
-      if (++idle_receives_ >= kMaxIdleReceives) {
-        std::fprintf(stderr, "synack-packetdrill: the stack is idle and will send nothing\n");
-        *length = 0;
-        return 0;
-      }
-      return fail(EAGAIN);
+  begin_call(lock);
+  // Nothing queued: move the clock to the stack's next timer (a retransmission, a delayed ACK)
+  // or a blocked call's timeout, since packetdrill applies no timeout of its own in this mode.
+  // When nothing is due the stack will never send: a zero-length success is packetdrill's
+  // fatal error (-1, "none yet", would make it ask again for ever).
+  while (outbound_.empty()) {
+    const Instant next = next_event_time();
+    if (next == kNever || next > now_ + kIdleHorizon) {
+      std::fprintf(stderr, "synack-packetdrill: the stack is idle and will send nothing\n");
+      *length = 0;
+      return 0;
     }
+    advance_to(lock, std::max(next, now_ + microseconds(1)));
   }
-  idle_receives_ = 0;
   OutboundPacket& packet = outbound_.front();
   trace("out", packet.sent, packet.bytes);
   const std::size_t n = std::min(*length, packet.bytes.size());
   std::memcpy(buffer, packet.bytes.data(), n);
   *length = n;
-  *time_usecs = kEpochUsecs + to_micros(packet.sent);
+  *time_usecs = epoch_usecs_ + to_micros(packet.sent);
   outbound_.pop_front();
   return 0;
 }
 
 int Session::usleep(std::uint64_t usecs) {
   std::unique_lock lock(mutex_);
-  advance_to(now_ + microseconds(static_cast<std::int64_t>(usecs)));
+  begin_call(lock);
+  advance_to(lock, now_ + microseconds(static_cast<std::int64_t>(usecs)));
   return 0;
 }
 
 int Session::gettimeofday(timeval* tv) {
   std::unique_lock lock(mutex_);
-  advance_to(now_ + kClockTick);
+  begin_call(lock, /*reads_clock_only=*/true);
+  Instant value = now_;
+  if (is_driver()) {
+    if (started_) {
+      advance_to(lock, now_ + kClockTick);
+      value = now_;
+    } else {
+      epoch_usecs_ += to_micros(kClockTick);
+    }
+  } else if (auto it = completed_at_.find(std::this_thread::get_id()); it != completed_at_.end()) {
+    value = it->second;
+    completed_at_.erase(it);
+  }
   if (tv) {
-    const std::int64_t us = kEpochUsecs + to_micros(now_);
+    const std::int64_t us = epoch_usecs_ + to_micros(value);
     tv->tv_sec = static_cast<time_t>(us / 1'000'000);
     tv->tv_usec = static_cast<suseconds_t>(us % 1'000'000);
   }
@@ -282,6 +326,7 @@ bool Session::port_in_use(int except_fd, std::uint16_t port, bool reuse) const {
 
 int Session::socket(int domain, int type, int protocol) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   if (domain != AF_INET) return fail(EAFNOSUPPORT);
   if ((type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != SOCK_STREAM) return fail(ESOCKTNOSUPPORT);
   if (protocol != 0 && protocol != IPPROTO_TCP) return fail(EPROTONOSUPPORT);
@@ -296,6 +341,7 @@ int Session::socket(int domain, int type, int protocol) {
 
 int Session::bind(int fd, const sockaddr* addr, socklen_t length) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   SocketEntry* s = find_socket(fd);
   if (!s) return fail(EBADF);
   if (!addr) return fail(EFAULT);
@@ -339,6 +385,7 @@ Endpoint Session::local_endpoint_for_listen(SocketEntry& s) {
 
 int Session::listen(int fd, int backlog) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   SocketEntry* s = find_socket(fd);
   if (!s) return fail(EBADF);
   if (s->kind == SocketEntry::Kind::kListener) return 0;  // Linux only updates the backlog
@@ -379,6 +426,7 @@ void Session::apply_options(const SocketEntry& s) {
 
 int Session::accept(int fd, sockaddr* addr, socklen_t* length) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   SocketEntry* s = find_socket(fd);
   if (!s) return fail(EBADF);
   if (s->kind != SocketEntry::Kind::kListener) return fail(EINVAL);
@@ -434,6 +482,7 @@ int Session::fail_connect(SocketEntry& s) {
 
 int Session::connect(int fd, const sockaddr* addr, socklen_t length) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   SocketEntry* s = find_socket(fd);
   if (!s) return fail(EBADF);
   if (!addr) return fail(EFAULT);
@@ -472,6 +521,7 @@ int Session::connect(int fd, const sockaddr* addr, socklen_t length) {
 
 ssize_t Session::recv(int fd, const iovec* iov, int iovcnt, int flags) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   if (!find_socket(fd)) return fail(epolls_.count(fd) ? EINVAL : EBADF);
   return recv_locked(lock, fd, iov, iovcnt, flags);
 }
@@ -529,6 +579,7 @@ ssize_t Session::recv_locked(std::unique_lock<std::mutex>& lock, int fd, const i
 
 ssize_t Session::send(int fd, const iovec* iov, int iovcnt, int flags) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   if (!find_socket(fd)) return fail(epolls_.count(fd) ? EINVAL : EBADF);
   return send_locked(lock, fd, iov, iovcnt, flags);
 }
@@ -584,6 +635,7 @@ ssize_t Session::send_locked(std::unique_lock<std::mutex>& lock, int fd, const i
 
 int Session::fcntl(int fd, int cmd, long arg) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   SocketEntry* s = find_socket(fd);
   if (!s) return fail(epolls_.count(fd) ? EINVAL : EBADF);
   switch (cmd) {
@@ -603,6 +655,7 @@ int Session::fcntl(int fd, int cmd, long arg) {
 
 int Session::ioctl(int fd, unsigned long request, void* arg) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   SocketEntry* s = find_socket(fd);
   if (!s) return fail(EBADF);
   if (!arg) return fail(EFAULT);
@@ -625,6 +678,7 @@ int Session::ioctl(int fd, unsigned long request, void* arg) {
 
 int Session::close(int fd) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   if (auto it = sockets_.find(fd); it != sockets_.end()) {
     SocketEntry& s = it->second;
     if (s.kind == SocketEntry::Kind::kConnection && s.linger_on && s.linger_seconds == 0) {
@@ -647,6 +701,7 @@ int Session::close(int fd) {
 
 int Session::shutdown(int fd, int how) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   SocketEntry* s = find_socket(fd);
   if (!s) return fail(EBADF);
   if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR) return fail(EINVAL);
@@ -707,6 +762,7 @@ std::uint32_t Session::readiness_of(const SocketEntry& s) const {
 
 int Session::poll(pollfd* fds, nfds_t count, int timeout_ms) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   if (count > 0 && !fds) return fail(EFAULT);
   auto scan = [&] {
     int ready = 0;
@@ -735,6 +791,7 @@ int Session::poll(pollfd* fds, nfds_t count, int timeout_ms) {
 
 int Session::epoll_create(int size) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   if (size <= 0) return fail(EINVAL);
   const int fd = new_descriptor();
   if (fd < 0) return -1;
@@ -744,6 +801,7 @@ int Session::epoll_create(int size) {
 
 int Session::epoll_ctl(int epfd, int op, int fd, epoll_event* event) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   auto ep = epolls_.find(epfd);
   if (ep == epolls_.end()) return fail(sockets_.count(epfd) ? EINVAL : EBADF);
   if (!find_socket(fd)) return fail(epolls_.count(fd) ? EINVAL : EBADF);
@@ -769,6 +827,7 @@ int Session::epoll_ctl(int epfd, int op, int fd, epoll_event* event) {
 
 int Session::epoll_wait(int epfd, epoll_event* events, int max_events, int timeout_ms) {
   std::unique_lock lock(mutex_);
+  begin_call(lock);
   if (max_events <= 0) return fail(EINVAL);
   if (!events) return fail(EFAULT);
   if (!epolls_.count(epfd)) return fail(sockets_.count(epfd) ? EINVAL : EBADF);
