@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc)
 SYNACK_WERROR ?= OFF
 CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSYNACK_WERROR=$(SYNACK_WERROR)
 
-.PHONY: demo test build deps fuzz fuzz-build format clean
+.PHONY: demo test build deps web screenshots fuzz fuzz-build format clean
 
 demo: build
 	./$(BUILD)/bin/synack demo
@@ -19,6 +19,15 @@ build: deps $(BUILD)/build.ninja
 
 deps:
 	@bash scripts/install-deps.sh
+
+# The explorer page: synack in WebAssembly (Emscripten, a configure of its own in $(BUILD)/wasm),
+# one self-contained $(BUILD)/web/index.html; `build/bin/synack explore` writes it out.
+web: deps
+	JOBS=$(JOBS) bash scripts/build-web.sh $(BUILD)/wasm $(BUILD)/web
+
+# docs/explorer-*.png, taken from the built page in headless chromium.
+screenshots: web
+	node web/tests/screenshots.mjs
 
 $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)

@@ -28,12 +28,12 @@ Ladder busy_ladder() {
   Ladder l = handshake_ladder(/*lose_third=*/true);
   l.title = "handshake & close <test>";
   l.timers.push_back({from_micros(220'000), Side::left, "RTO"});
-  l.arrows.push_back(
-      {from_micros(220'000), from_micros(230'000), Side::left, "ACK seq=1001 ack=5001", true, ""});
+  l.arrows.push_back({from_micros(220'000), from_micros(230'000), Side::left,
+                      "ACK seq=1001 ack=5001", true, "", std::nullopt});
   l.notes.push_back({from_micros(230'000), Side::right, "drop: \"quoted\" & <angled>"});
   l.states.push_back({from_micros(230'000), Side::right, "ESTABLISHED"});
   l.arrows.push_back({from_micros(300'000), from_micros(310'000), Side::left,
-                      "FIN,ACK seq=1001 ack=5001", false, ""});
+                      "FIN,ACK seq=1001 ack=5001", false, "", std::nullopt});
   l.timers.push_back({from_micros(60'310'000), Side::left, "2MSL timer"});
   l.states.push_back({from_micros(60'310'000), Side::left, "CLOSED"});
   return l;

@@ -53,11 +53,11 @@ TEST(TextRenderer, LeftwardLostArrowAndTimersAndNotes) {
   Ladder l;
   l.left_name = "a";
   l.right_name = "b";
-  l.arrows.push_back(
-      {from_micros(5'000), std::nullopt, Side::right, "FIN,ACK seq=7 ack=9", false, "queue_drop"});
+  l.arrows.push_back({from_micros(5'000), std::nullopt, Side::right, "FIN,ACK seq=7 ack=9", false,
+                      "queue_drop", std::nullopt});
   l.timers.push_back({from_micros(205'000), Side::right, "RTO"});
-  l.arrows.push_back(
-      {from_micros(205'000), from_micros(215'000), Side::right, "FIN,ACK seq=7 ack=9", true, ""});
+  l.arrows.push_back({from_micros(205'000), from_micros(215'000), Side::right,
+                      "FIN,ACK seq=7 ack=9", true, "", std::nullopt});
   l.notes.push_back({from_micros(215'000), Side::left, "drop: bad"});
   TextOptions o;
   o.legend = false;
@@ -79,7 +79,8 @@ TEST(TextRenderer, LeftwardLostArrowAndTimersAndNotes) {
 
 TEST(TextRenderer, LongLabelsAreCutToFitTheArrow) {
   Ladder l;
-  l.arrows.push_back({kEpoch, from_micros(1), Side::left, std::string(80, 'x'), false, ""});
+  l.arrows.push_back(
+      {kEpoch, from_micros(1), Side::left, std::string(80, 'x'), false, "", std::nullopt});
   TextOptions o;
   o.legend = false;
   const auto lines = split_lines(render_text(l, o));

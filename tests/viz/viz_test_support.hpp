@@ -17,17 +17,17 @@ inline Ladder handshake_ladder(bool lose_third = false) {
   l.right_name = "server 198.18.0.2:80";
   l.states.push_back({from_micros(0), Side::left, "SYN_SENT"});
   l.arrows.push_back({from_micros(0), from_micros(10'000), Side::left,
-                      "SYN seq=1000 win=65535 [mss 1460,ws 7,ts]", false, ""});
+                      "SYN seq=1000 win=65535 [mss 1460,ws 7,ts]", false, "", std::nullopt});
   l.states.push_back({from_micros(10'000), Side::right, "SYN_RECEIVED"});
   l.arrows.push_back({from_micros(10'000), from_micros(20'000), Side::right,
-                      "SYN,ACK seq=5000 ack=1001 win=65535", false, ""});
+                      "SYN,ACK seq=5000 ack=1001 win=65535", false, "", std::nullopt});
   l.states.push_back({from_micros(20'000), Side::left, "ESTABLISHED"});
   if (lose_third) {
-    l.arrows.push_back(
-        {from_micros(20'000), std::nullopt, Side::left, "ACK seq=1001 ack=5001", false, "lost"});
+    l.arrows.push_back({from_micros(20'000), std::nullopt, Side::left, "ACK seq=1001 ack=5001",
+                        false, "lost", std::nullopt});
   } else {
-    l.arrows.push_back(
-        {from_micros(20'000), from_micros(30'000), Side::left, "ACK seq=1001 ack=5001", false, ""});
+    l.arrows.push_back({from_micros(20'000), from_micros(30'000), Side::left,
+                        "ACK seq=1001 ack=5001", false, "", std::nullopt});
     l.states.push_back({from_micros(30'000), Side::right, "ESTABLISHED"});
   }
   return l;

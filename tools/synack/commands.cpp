@@ -13,6 +13,7 @@ void register_commands(CLI::App& app) {
   register_serve(app);
   register_connect(app);
   register_get(app);
+  register_explore(app);
 }
 
 int exit_code() {

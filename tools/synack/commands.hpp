@@ -17,5 +17,6 @@ void register_bench(CLI::App& app);
 void register_serve(CLI::App& app);
 void register_connect(CLI::App& app);
 void register_get(CLI::App& app);
+void register_explore(CLI::App& app);
 
 }  // namespace synack::cli

@@ -21,6 +21,8 @@ struct ScenarioCliOptions {
   std::string pcap;
   std::string svg;
   bool json = false;
+  std::vector<std::string> faults;    // parse_fault's form: drop:server:1
+  std::vector<std::string> settings;  // with_knob's form: msl=2s
 };
 
 void list_scenarios() {
@@ -83,6 +85,22 @@ int run_scenario(const ScenarioCliOptions& o) {
   scenario::ScenarioOptions so;
   so.seed = o.seed;
   so.pcap_path = o.pcap;
+  for (const std::string& text : o.faults) {
+    auto fault = scenario::parse_fault(text);
+    if (!fault) {
+      fmt::print(stderr, "synack scenario: {}\n", fault.error());
+      return 2;
+    }
+    so.faults.push_back(*fault);
+  }
+  for (const std::string& text : o.settings) {
+    auto knobs = scenario::with_knob(so.knobs, text);
+    if (!knobs) {
+      fmt::print(stderr, "synack scenario: {}\n", knobs.error());
+      return 2;
+    }
+    so.knobs = *knobs;
+  }
   const scenario::ScenarioResult r = s->run(so);
   if (o.json) {
     print_json(*s, r, o.seed);
@@ -133,6 +151,14 @@ void register_scenario(CLI::App& app) {
   run->add_option("--svg", options.svg,
                   "Write the ladder as SVG (further ladders go to FILE-2.svg, ...)");
   run->add_flag("--json", options.json, "Print the result as JSON instead of text");
+  run->add_option("--fault", options.faults,
+                  "Fault on one segment of the main link, repeatable: drop:SENDER:N, "
+                  "delay:SENDER:N:TIME, duplicate:SENDER:N:TIME (SENDER client|server, N counts "
+                  "from 1)");
+  run->add_option("--set", options.settings,
+                  "Change a knob, repeatable: msl=TIME, syn_retries=N, synack_retries=N, "
+                  "max_syn_backlog=N, accept_backlog=N, syncookies=0|1|2, loss=P, delay=TIME, "
+                  "isn=fixed|random");
   run->callback([] { set_exit_code(run_scenario(options)); });
 }
 

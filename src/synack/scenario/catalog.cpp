@@ -19,6 +19,14 @@ bool ScenarioResult::check(bool held, std::string requirement) {
   return held;
 }
 
+void ScenarioResult::add_counters(std::string host, const TcpCounters& tcp) {
+  HostCounters set{std::move(host), {}};
+  tcp.for_each([&](std::string_view name, std::uint64_t value) {
+    if (value != 0) set.values.emplace_back(std::string(name), value);
+  });
+  counters.push_back(std::move(set));
+}
+
 const std::vector<Scenario>& catalog() {
   static const std::vector<Scenario> scenarios = {
       {"handshake",

@@ -178,7 +178,7 @@ LostFinalAck lost_final_ack(World& w) {
 ScenarioResult run_lost_final_ack(const ScenarioOptions& opt) {
   ScenarioResult r;
   World with(world_options(opt));
-  WorldOptions wo = world_options(ScenarioOptions{opt.seed, ""});
+  WorldOptions wo = plain_world(opt.seed);
   wo.client_tcp.time_wait_enabled = false;
   World without(wo);
   const LostFinalAck a = lost_final_ack(with);

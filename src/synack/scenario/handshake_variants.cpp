@@ -119,7 +119,7 @@ ScenarioResult run_two_way_handshake(const ScenarioOptions& opt) {
   two.sim.close_captures();
 
   // ---- real TCP: three messages ----
-  World three(world_options(ScenarioOptions{opt.seed, ""}));
+  World three(plain_world(opt.seed));
   three.link->add_fault(sim::Direction::a_to_b,
                         sim::FaultRule::delay(tcp_flags_equal(kSyn), 0, kStaleDelay));
   const auto listener = three.listen();
@@ -166,7 +166,7 @@ ScenarioResult run_four_way_handshake(const ScenarioOptions& opt) {
   ScenarioResult r;
   const std::string request = "GET /";
   // ---- real TCP: data rides on the third message ----
-  World three(world_options(ScenarioOptions{opt.seed, ""}));
+  World three(plain_world(opt.seed));
   const auto l = three.listen();
   const auto c = three.connect();
   if (!r.check(l && c, "listen and connect succeed")) return r;

@@ -25,8 +25,9 @@ ScenarioResult run_half_open_queue(const ScenarioOptions& opt) {
   constexpr std::size_t kQueue = 4;
   TcpConfig server_tcp;
   server_tcp.max_syn_backlog = kQueue;
-  server_tcp.synack_retries = 2;  // entries freed 1 + 2 + 4 = 7 s after their SYN
-  server_tcp.syncookies = 0;      // the queue on its own; syn-flood shows cookies
+  server_tcp.synack_retries = 2;              // entries freed 1 + 2 + 4 = 7 s after their SYN
+  server_tcp.syncookies = 0;                  // the queue on its own; syn-flood shows cookies
+  apply_server_knobs(opt.knobs, server_tcp);  // the user's knobs may break the claim's premise
   sim::Simulator sim(opt.seed);
   ScriptedPeer peer;  // the attacker's spoofed SYNs and the later client both come from here
   Stack server(stack_config(server_tcp, opt.seed, 2));
@@ -43,7 +44,8 @@ ScenarioResult run_half_open_queue(const ScenarioOptions& opt) {
   sim.on_frame(viz::frame_recorder(frames));
   std::vector<TcpEvent> server_events;
   server.tcp().set_event_callback([&](const TcpEvent& e) { server_events.push_back(e); });
-  const auto l = server.tcp().listen(Endpoint{IpAddress::v4(kServerIp), kServerPort}, 16);
+  const auto l = server.tcp().listen(Endpoint{IpAddress::v4(kServerIp), kServerPort},
+                                     opt.knobs.accept_backlog.value_or(16));
   if (!r.check(l.has_value(), "listen succeeds")) return r;
   const Listener& listener = *server.tcp().listener(*l);
 

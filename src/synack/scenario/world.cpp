@@ -33,7 +33,10 @@ World::World(const WorldOptions& o)
   const auto b = sim.add_node(server, "server");
   sim::Impairments imp;
   imp.delay = o.one_way_delay;
+  imp.loss = o.loss;
   link = &sim.connect(a, 0, b, 0, sim::LinkConfig::symmetric(imp, sim::LinkLayer::raw_ip));
+  install_faults(o.faults, *link);
+  listen_backlog_ = o.listen_backlog;
   if (!o.pcap_path.empty() && sim.capture_link(link->id(), o.pcap_path)) pcap = o.pcap_path;
   sim.on_frame(viz::frame_recorder(frames));
   client.tcp().set_event_callback([this](const TcpEvent& e) { client_events.push_back(e); });
@@ -48,7 +51,7 @@ Endpoint World::client_endpoint(std::uint16_t port) const {
 }
 
 std::optional<SocketId> World::listen(std::uint16_t port, int backlog) {
-  auto id = server.tcp().listen(server_endpoint(port), backlog);
+  auto id = server.tcp().listen(server_endpoint(port), backlog > 0 ? backlog : listen_backlog_);
   if (!id) return std::nullopt;
   listener_ = *id;
   return *id;
@@ -93,13 +96,32 @@ WorldOptions world_options(const ScenarioOptions& o) {
   WorldOptions w;
   w.seed = o.seed;
   w.pcap_path = o.pcap_path;
+  apply_knobs(o, w);
   return w;
+}
+
+WorldOptions plain_world(std::uint64_t seed) {
+  WorldOptions w;
+  w.seed = seed;
+  return w;
+}
+
+void apply_knobs(const ScenarioOptions& o, WorldOptions& w) {
+  apply_client_knobs(o.knobs, w.client_tcp);
+  apply_server_knobs(o.knobs, w.server_tcp);
+  if (o.knobs.loss) w.loss = *o.knobs.loss;
+  if (o.knobs.delay) w.one_way_delay = *o.knobs.delay;
+  if (o.knobs.accept_backlog) w.listen_backlog = *o.knobs.accept_backlog;
+  w.faults.insert(w.faults.end(), o.faults.begin(), o.faults.end());
 }
 
 void finish(World& w, ScenarioResult& r, const FourTuple& tuple, std::string title) {
   w.sim.close_captures();
   r.pcap = w.pcap;
   r.ladders.push_back(w.ladder(tuple, std::move(title)));
+  r.add_counters("client", w.client.tcp().counters());
+  r.add_counters("server", w.server.tcp().counters());
+  r.accepts_faults = true;
 }
 
 Bytes text(std::string_view s) {

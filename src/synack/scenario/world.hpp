@@ -32,6 +32,9 @@ struct WorldOptions {
   // Prefix of both interfaces: 15 puts all of 198.18.0.0/15 on the link, so a server answers
   // spoofed sources out of it (the attacker scenarios).
   std::uint8_t prefix_length = 24;
+  std::vector<SegmentFault> faults;  // Installed on the link, client = a.
+  double loss = 0;                   // Random loss each way.
+  int listen_backlog = 16;           // listen()'s default.
 };
 
 StackConfig stack_config(const TcpConfig& tcp, std::uint64_t seed, std::uint64_t host);
@@ -54,7 +57,8 @@ class World {
 
   Endpoint server_endpoint(std::uint16_t port = kServerPort) const;
   Endpoint client_endpoint(std::uint16_t port) const;
-  std::optional<SocketId> listen(std::uint16_t port = kServerPort, int backlog = 16);
+  // Backlog 0: the world's listen_backlog.
+  std::optional<SocketId> listen(std::uint16_t port = kServerPort, int backlog = 0);
   // From an ephemeral port, or from `local_port` when given.
   std::optional<SocketId> connect(std::optional<std::uint16_t> local_port = std::nullopt);
   // Listen, connect, run until both are ESTABLISHED and accepted: {client, server}.
@@ -67,11 +71,16 @@ class World {
 
  private:
   std::optional<SocketId> listener_;
+  int listen_backlog_ = 16;
 };
 
 // ---- helpers shared by scenario files ----
 // The default world for a scenario: its seed and capture file.
 WorldOptions world_options(const ScenarioOptions& o);
+// A world with the seed only: no capture, no user knobs or faults (for comparison runs).
+WorldOptions plain_world(std::uint64_t seed);
+// The user's knobs and faults (ScenarioOptions) on top of a world's settings.
+void apply_knobs(const ScenarioOptions& o, WorldOptions& w);
 // Closes the capture and adds the pcap path and the ladder of `tuple` to the result.
 void finish(World& w, ScenarioResult& r, const FourTuple& tuple, std::string title);
 Bytes text(std::string_view s);

@@ -7,9 +7,10 @@
 namespace synack {
 
 ByteRing::ByteRing(std::size_t capacity)
-    // Not zero-filled: bytes are always written before they are read, and clearing a 256 KiB
-    // ring per connection dominated the cost of opening one.
-    : data_(capacity ? std::make_unique_for_overwrite<std::uint8_t[]>(capacity) : nullptr),
+    // Not zero-filled (new[] without "()", what make_unique_for_overwrite does, which the
+    // libc++ of Emscripten 3.1.6 lacks): bytes are always written before they are read, and
+    // clearing a 256 KiB ring per connection dominated the cost of opening one.
+    : data_(capacity ? std::unique_ptr<std::uint8_t[]>(new std::uint8_t[capacity]) : nullptr),
       capacity_(capacity) {}
 
 std::size_t ByteRing::push(Bytes data) {

@@ -2,6 +2,8 @@
 // A ladder (sequence) diagram of one TCP conversation: two lifelines, arrows for segments, and
 // marks for state changes and timers. Builders fill it from a simulation or a capture; the text
 // and SVG renderers draw it. Plain data, no drawing decisions.
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +18,20 @@ constexpr Side other(Side s) {
   return s == Side::left ? Side::right : Side::left;
 }
 
+// What a segment carried, for a reader who wants more than the label (the explorer's details).
+struct SegmentDetails {
+  std::uint8_t flags = 0;
+  std::uint32_t seq = 0;  // Absolute.
+  std::uint32_t ack = 0;
+  std::optional<std::uint32_t> seq_relative;  // Against the sender's ISN, when known.
+  std::optional<std::uint32_t> ack_relative;  // Against the receiver's ISN, when known.
+  std::uint32_t length = 0;
+  std::uint32_t window = 0;  // Raw field.
+  std::string options;       // "mss 1460,ws 7,sackOK,ts"; empty when none or unknown.
+  // The sender's n-th frame on the link (1-based), the number a fault rule counts; 0: unknown.
+  std::size_t wire_ordinal = 0;
+};
+
 struct Arrow {
   Instant sent;
   std::optional<Instant> arrival;  // None: the segment never arrived (drawn ending in a cross).
@@ -23,6 +39,7 @@ struct Arrow {
   std::string label;  // "ACK seq=1001 ack=5001 len=120"
   bool retransmission = false;
   std::string annotation;  // Short extra text: why it was lost, "duplicate", ...
+  std::optional<SegmentDetails> details = {};
 };
 
 struct StateMark {

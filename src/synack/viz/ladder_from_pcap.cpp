@@ -71,7 +71,7 @@ Ladder ladder_of(const Conversation& c, const PcapLadderOptions& options) {
     const SegmentFacts facts{h.flags, h.seq, h.ack, s.tcp.payload_length, h.window, h.options};
     const SeqBases seq_bases{bases[from == Side::left ? 0 : 1], bases[from == Side::left ? 1 : 0]};
     ladder.arrows.push_back(
-        Arrow{s.time, s.time, from, segment_label(facts, seq_bases), false, ""});
+        Arrow{s.time, s.time, from, segment_label(facts, seq_bases), false, "", std::nullopt});
     for (const InferredState& st : inference.observe(
              ObservedSegment{s.time, from, h.flags, h.seq, h.ack, s.tcp.payload_length})) {
       ladder.states.push_back(StateMark{st.time, st.side, std::string(to_string(st.state))});

@@ -13,6 +13,7 @@ CapturedFrame capture_frame(const sim::FrameRecord& record) {
   f.sent = record.sent;
   f.delivered = record.delivered;
   f.link = record.link;
+  f.direction = record.direction;
   f.fate = record.fate;
   f.duplicate = record.duplicate;
   f.bytes.assign(record.bytes.begin(), record.bytes.end());
@@ -77,6 +78,7 @@ struct ConnectionFrame {
 struct PendingArrow {
   Arrow arrow;
   SegmentFacts facts;
+  std::size_t wire_ordinal = 0;
 };
 
 SegmentFacts facts_of(const SegmentSummary& s) {
@@ -88,8 +90,11 @@ SegmentFacts facts_of(const DecodedTcp& t) {
                       t.payload_length, t.header.window, t.header.options};
 }
 
-void fill_from_frame(PendingArrow& p, const ConnectionFrame& cf) {
+void fill_from_frame(PendingArrow& p, const ConnectionFrame& cf,
+                     const std::map<std::uint64_t, std::size_t>& ordinals) {
   p.arrow.sent = cf.frame->sent;
+  if (auto it = ordinals.find(cf.frame->frame_id); it != ordinals.end() && !cf.frame->duplicate)
+    p.wire_ordinal = it->second;
   p.facts = facts_of(cf.tcp);
   if (cf.frame->fate == sim::FrameFate::delivered) {
     p.arrow.arrival = cf.frame->delivered;
@@ -135,6 +140,10 @@ class SimulationLadderBuilder {
     std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
       return std::pair{a->frame_id, a->duplicate} < std::pair{b->frame_id, b->duplicate};
     });
+    std::map<std::pair<sim::LinkId, sim::Direction>, std::size_t> sent_on;
+    for (const CapturedFrame* f : sorted) {
+      if (!f->duplicate) ordinals_[f->frame_id] = ++sent_on[{f->link, f->direction}];
+    }
     for (const CapturedFrame* f : sorted) {
       DecodedFrame decoded = decode_frame(as_bytes(f->bytes), options_.frame_format);
       if (auto* tcp = std::get_if<DecodedTcp>(&decoded)) {
@@ -190,7 +199,7 @@ class SimulationLadderBuilder {
       p.arrow.retransmission = e.segment.retransmission;
       p.facts = facts_of(e.segment);
       if (ConnectionFrame* cf = match_frame(side, e)) {
-        fill_from_frame(p, *cf);
+        fill_from_frame(p, *cf, ordinals_);
         arrow_of_frame_[cf->frame->frame_id] = pending_.size();
       } else if (conn_frames_.empty()) {
         unframed_.push_back({pending_.size(), e.segment});
@@ -241,7 +250,7 @@ class SimulationLadderBuilder {
       if (cf.matched) continue;
       PendingArrow p;
       p.arrow.from = cf.from;
-      fill_from_frame(p, cf);
+      fill_from_frame(p, cf, ordinals_);
       if (cf.frame->duplicate) {
         auto it = arrow_of_frame_.find(cf.frame->frame_id);
         if (it != arrow_of_frame_.end()) {
@@ -270,8 +279,24 @@ class SimulationLadderBuilder {
     for (PendingArrow& p : pending_) {
       const SeqBases bases{isns[index(p.arrow.from)], isns[index(other(p.arrow.from))]};
       p.arrow.label = segment_label(p.facts, bases);
+      p.arrow.details = details_of(p, bases);
       ladder_.arrows.push_back(std::move(p.arrow));
     }
+  }
+
+  static SegmentDetails details_of(const PendingArrow& p, const SeqBases& bases) {
+    SegmentDetails d;
+    d.flags = p.facts.flags;
+    d.seq = p.facts.seq.raw();
+    d.ack = p.facts.ack.raw();
+    if (bases.sender) d.seq_relative = p.facts.seq.raw() - bases.sender->raw();
+    if (bases.receiver && (p.facts.flags & tcp_flags::kAck) != 0)
+      d.ack_relative = p.facts.ack.raw() - bases.receiver->raw();
+    d.length = p.facts.length;
+    d.window = p.facts.window;
+    if (p.facts.options) d.options = options_text(*p.facts.options, bases.receiver);
+    d.wire_ordinal = p.wire_ordinal;
+    return d;
   }
 
   // "client" for the side whose first segment is a bare SYN, "server" for the one answering
@@ -295,6 +320,7 @@ class SimulationLadderBuilder {
   std::vector<ConnectionFrame> conn_frames_;
   std::vector<PendingArrow> pending_;
   std::map<std::uint64_t, std::size_t> arrow_of_frame_;
+  std::map<std::uint64_t, std::size_t> ordinals_;  // Frame id -> its sender's n-th frame.
   struct Unframed {
     std::size_t arrow = 0;  // Index into pending_.
     SegmentSummary segment;

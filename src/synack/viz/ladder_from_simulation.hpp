@@ -20,6 +20,7 @@ struct CapturedFrame {
   Instant sent;
   std::optional<Instant> delivered;
   sim::LinkId link = 0;
+  sim::Direction direction = sim::Direction::a_to_b;
   sim::FrameFate fate = sim::FrameFate::delivered;
   bool duplicate = false;
   ByteVector bytes;

@@ -2,6 +2,7 @@
 // Link and network addresses. TCP sees only IpAddress and Endpoint, which carry either family,
 // so IPv6 can be added without touching the TCP layer.
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -33,7 +34,11 @@ struct Ipv4Address {
   static std::optional<Ipv4Address> parse(std::string_view text);
   std::string to_string() const;
   bool operator==(const Ipv4Address&) const = default;
-  auto operator<=>(const Ipv4Address&) const = default;
+  // Written out rather than defaulted: the libc++ of Emscripten 3.1.6 (the explorer page's
+  // build) has no operator<=> for std::array.
+  constexpr std::strong_ordering operator<=>(const Ipv4Address& other) const {
+    return to_u32() <=> other.to_u32();
+  }
 };
 
 // An IPv4 or IPv6 address. IPv4 is held in the first four bytes.
@@ -54,7 +59,14 @@ struct IpAddress {
   std::size_t length() const { return is_v4() ? 4 : 16; }
   std::string to_string() const;
   bool operator==(const IpAddress&) const = default;
-  auto operator<=>(const IpAddress&) const = default;
+  // Family first, then the bytes in order (see Ipv4Address for why not defaulted).
+  std::strong_ordering operator<=>(const IpAddress& other) const {
+    if (const auto c = family <=> other.family; c != 0) return c;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      if (const auto c = bytes[i] <=> other.bytes[i]; c != 0) return c;
+    }
+    return std::strong_ordering::equal;
+  }
 };
 
 struct Endpoint {
