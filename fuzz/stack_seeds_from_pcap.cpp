@@ -155,7 +155,7 @@ void write_segment(SeedWriter& w, const Segment& s, const Flow& f) {
 bool convert(const std::filesystem::path& capture, const std::filesystem::path& out_dir) {
   auto file = read_pcap(capture.string());
   if (!file) {
-    std::fprintf(stderr, "%s: %s\n", capture.c_str(), file.error().c_str());
+    std::fprintf(stderr, "%s: %s\n", capture.c_str(), file.error().message().c_str());
     return false;
   }
   std::vector<Segment> segments;

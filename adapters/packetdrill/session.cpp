@@ -392,7 +392,7 @@ int Session::listen(int fd, int backlog) {
   if (s->kind != SocketEntry::Kind::kFresh) return fail(EINVAL);
   const Endpoint local = local_endpoint_for_listen(*s);
   auto id = stack_.tcp().listen(local, std::max(backlog, 0), options_for(*s));
-  if (!id) return fail(id.error());
+  if (!id) return fail(id.error().code);
   s->kind = SocketEntry::Kind::kListener;
   s->id = *id;
   return 0;
@@ -431,7 +431,7 @@ int Session::accept(int fd, sockaddr* addr, socklen_t* length) {
   if (!s) return fail(EBADF);
   if (s->kind != SocketEntry::Kind::kListener) return fail(EINVAL);
   if (addr && !length) return fail(EFAULT);
-  Expected<SocketId, int> accepted = Unexpected{EAGAIN};
+  Result<SocketId> accepted = Unexpected{EAGAIN};
   for (;;) {
     accepted = stack_.tcp().accept(s->id);
     if (accepted || accepted.error() != EAGAIN) break;
@@ -443,7 +443,7 @@ int Session::accept(int fd, sockaddr* addr, socklen_t* length) {
     s = find_socket(fd);
     if (!s || s->kind != SocketEntry::Kind::kListener) return fail(EBADF);
   }
-  if (!accepted) return fail(accepted.error());
+  if (!accepted) return fail(accepted.error().code);
   const int new_fd = new_descriptor();
   if (new_fd < 0) {
     stack_.tcp().abort(*accepted);
@@ -495,7 +495,7 @@ int Session::connect(int fd, const sockaddr* addr, socklen_t length) {
     std::optional<Endpoint> local;
     if (s->bound) local = s->bound;
     auto id = stack_.tcp().connect(now_, from_sockaddr(sin), local, options_for(*s));
-    if (!id) return fail(id.error());
+    if (!id) return fail(id.error().code);
     s->kind = SocketEntry::Kind::kConnection;
     s->id = *id;
     s->connect_reported = false;
@@ -553,7 +553,7 @@ ssize_t Session::recv_locked(std::unique_lock<std::mutex>& lock, int fd, const i
       skip = 0;
       auto r = stack_.tcp().recv(id, out);
       if (!r) {
-        error = r.error();
+        error = r.error().code;
       } else if (*r == 0) {
         end_of_stream = true;
       } else {
@@ -612,7 +612,7 @@ ssize_t Session::send_locked(std::unique_lock<std::mutex>& lock, int fd, const i
         skip = 0;
         auto r = stack_.tcp().send(id, in);
         if (!r) {
-          error = r.error();
+          error = r.error().code;
         } else {
           sent += *r;
           if (*r < in.size()) error = EAGAIN;
@@ -722,7 +722,8 @@ int Session::shutdown(int fd, int how) {
   const ShutdownHow which = how == SHUT_RD   ? ShutdownHow::kRead
                             : how == SHUT_WR ? ShutdownHow::kWrite
                                              : ShutdownHow::kBoth;
-  if (const int error = stack_.tcp().shutdown(s->id, which); error != 0) return fail(error);
+  if (const Status shut = stack_.tcp().shutdown(s->id, which); !shut)
+    return fail(shut.error().code);
   if (how != SHUT_WR) s->shut_read = true;
   if (how != SHUT_RD) s->shut_write = true;
   pump();

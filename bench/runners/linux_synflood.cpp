@@ -276,7 +276,7 @@ LinuxSynFlood::LinuxSynFlood(std::size_t syns, bool cookies)
   World& w = *world_;
   // TUNSETIFF creates the device in the opening thread's namespace.
   auto device = start_in(w.ns, [] { return TunTapDevice::open(kTapName, DeviceKind::kTap); }).get();
-  if (!device) fail(device.error());
+  if (!device) fail(device.error().message());
   w.tap.emplace(std::move(*device));
   w.ns.ip({"link", "set", kTapName, "address", kTapMac.to_string(), "txqueuelen",
            std::to_string(kTxQueueLength), "up"});

@@ -10,7 +10,7 @@ namespace synack::bench {
 namespace {
 
 // What recv() returned, `otherwise` on an error (EAGAIN included).
-std::size_t received(const Expected<std::size_t, int>& r, std::size_t otherwise) {
+std::size_t received(const Result<std::size_t>& r, std::size_t otherwise) {
   return r ? *r : otherwise;
 }
 

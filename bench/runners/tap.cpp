@@ -176,7 +176,7 @@ class BulkSender {
       const auto sent = tcp_.send(socket_, Bytes{chunk_.data(), n});
       if (!sent) {
         if (sent.error() == EAGAIN) return false;
-        error_ = sent.error();
+        error_ = sent.error().code;
         return true;
       }
       queued_ += *sent;
@@ -193,7 +193,7 @@ class BulkSender {
       return true;
     }
     if (!r && r.error() != EAGAIN) {
-      error_ = r.error();
+      error_ = r.error().code;
       return true;
     }
     return false;
@@ -235,11 +235,13 @@ SynackSent synack_send(int tap_fd, std::uint64_t bytes) {
   Stack stack(synack_stack_config());
   stack.add_interface(synack_interface());
   stack.tcp().set_event_callback(nullptr);
-  EventLoop loop;
+  auto created = EventLoop::create();
+  if (!created) fail(created.error().message());
+  EventLoop& loop = *created;
   DeviceDriver driver(loop, stack, tap_fd);
   const Instant start = monotonic_now();
   const auto socket = stack.tcp().connect(start, Endpoint{IpAddress::v4(kTapKernelIp), kPort});
-  if (!socket) fail(fmt::format("synack connect: {}", std::strerror(socket.error())));
+  if (!socket) fail(fmt::format("synack connect: {}", socket.error().message()));
   BulkSender sender(stack.tcp(), *socket, bytes);
   driver.set_after_step([&](Instant) {
     if (sender.step()) loop.stop();
@@ -338,7 +340,7 @@ TapBench::TapBench(std::uint64_t bytes) : bytes_(bytes), world_(std::make_unique
   // TUNSETIFF creates the device in the opening thread's namespace.
   auto tap = start_in(w.tap_ns, [] { return TunTapDevice::open(kTapName, DeviceKind::kTap); });
   auto device = tap.get();
-  if (!device) fail(device.error());
+  if (!device) fail(device.error().message());
   w.tap.emplace(std::move(*device));
   w.tap_ns.ip({"link", "set", kTapName, "mtu", std::to_string(kMtu), "up"});
   w.tap_ns.ip({"addr", "add", fmt::format("{}/24", kTapKernelIp.to_string()), "dev", kTapName});

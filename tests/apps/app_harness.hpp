@@ -60,7 +60,7 @@ class ScriptedClient : public apps::App {
     while (!eof_) {
       auto n = tcp_.recv(socket_, MutableBytes{buffer, sizeof buffer});
       if (!n) {
-        if (n.error() != EAGAIN) error_ = n.error();
+        if (n.error() != EAGAIN) error_ = n.error().code;
         break;
       }
       if (*n == 0) eof_ = true;

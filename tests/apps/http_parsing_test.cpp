@@ -165,7 +165,10 @@ TEST(BodyDecoder, ChunkedStopsAtTheMessageEndAndRejectsBadFraming) {
   }
   auto truncated = BodyDecoder::with_framing(BodyDecoder::Framing::kChunked);
   ASSERT_TRUE(truncated.feed(text("5\r\nab"), [](Bytes) {}).has_value());
-  EXPECT_EQ(truncated.finish_at_eof(), "connection closed inside chunked body");
+  const Status finished = truncated.finish_at_eof();
+  ASSERT_FALSE(finished);
+  EXPECT_EQ(finished.error(), EPROTO);
+  EXPECT_EQ(finished.error().context, "connection closed inside chunked body");
 }
 
 TEST(BodyDecoder, ContentLengthTakesExactlyItsBytes) {

@@ -5,8 +5,11 @@
 #include "synack/link/device_driver.hpp"
 
 #include <gtest/gtest.h>
+
 #include <sys/socket.h>
 #include <unistd.h>
+#include <cstdio>
+#include <cstdlib>
 
 #include <cerrno>
 #include <filesystem>
@@ -220,12 +223,22 @@ std::string temp_path(const std::string& name) {
       .string();
 }
 
+// A fixture's loop: without epoll the tests cannot run at all, so a failure stops them here.
+EventLoop new_event_loop() {
+  auto loop = EventLoop::create();
+  if (!loop) {
+    std::fprintf(stderr, "EventLoop::create: %s\n", loop.error().message().c_str());
+    std::abort();
+  }
+  return std::move(*loop);
+}
+
 class StackBehindDriver : public ::testing::Test {
  protected:
   StackBehindDriver() { stack.add_interface(raw_ip_interface()); }
 
   PacketPeer peer;
-  EventLoop loop;
+  EventLoop loop = new_event_loop();
   Stack stack{stack_config()};
 };
 
@@ -293,7 +306,7 @@ TEST_F(StackBehindDriver, CountsAndDropsFramesTheFdCannotTake) {
 
 TEST_F(StackBehindDriver, HandshakeAfterStepHookAndKick) {
   const Endpoint local{IpAddress::v4(kStackIp), kStackPort};
-  const Expected<SocketId, int> listener = stack.tcp().listen(local, 16);
+  const Result<SocketId> listener = stack.tcp().listen(local, 16);
   ASSERT_TRUE(listener.has_value());
   DeviceDriver driver(loop, stack, peer.driver_fd());
   std::optional<SocketId> accepted;
@@ -301,11 +314,11 @@ TEST_F(StackBehindDriver, HandshakeAfterStepHookAndKick) {
   driver.set_after_step([&](Instant now) {
     hook_times.push_back(now);
     if (accepted) return;
-    const Expected<SocketId, int> connection = stack.tcp().accept(*listener);
+    const Result<SocketId> connection = stack.tcp().accept(*listener);
     if (!connection) return;
     accepted = *connection;
     // No Nagle: "world" below must not wait for the ACK of "hello" (RFC 896).
-    EXPECT_EQ(stack.tcp().set_no_delay(*accepted, true), 0);
+    EXPECT_TRUE(stack.tcp().set_no_delay(*accepted, true));
     // Sent from the hook: must leave in the same step, without waiting for a timer.
     const ByteVector hello = text_bytes("hello");
     EXPECT_EQ(stack.tcp().send(*accepted, Bytes{hello}).value(), hello.size());
@@ -356,7 +369,7 @@ TEST_F(StackBehindDriver, HandshakeAfterStepHookAndKick) {
   peer.write(peer_segment(2, syn_ack.seq + 11, tcp_flags::kFin | tcp_flags::kAck));
   driver.set_after_step([&](Instant) {
     std::array<std::uint8_t, 16> buffer{};
-    const Expected<std::size_t, int> n = stack.tcp().recv(*accepted, MutableBytes{buffer});
+    const Result<std::size_t> n = stack.tcp().recv(*accepted, MutableBytes{buffer});
     if (n && *n == 0) loop.stop();
   });
   loop.run(monotonic_now() + seconds(10));
@@ -366,7 +379,8 @@ TEST_F(StackBehindDriver, HandshakeAfterStepHookAndKick) {
 TEST_F(StackBehindDriver, CapturesEveryFrameReadAndWrittenWithWallClockTimes) {
   const std::string path = temp_path("capture.pcap");
   DeviceDriver driver(loop, stack, peer.driver_fd());
-  ASSERT_TRUE(driver.capture_to(path, PcapLinkType::raw_ip)) << driver.capture_error();
+  const Status capturing = driver.capture_to(path, PcapLinkType::raw_ip);
+  ASSERT_TRUE(capturing) << capturing.error();
   const Instant wall_before = wall_clock_now();
   peer.write(echo_request(1));
   peer.write(echo_request(2));
@@ -374,7 +388,7 @@ TEST_F(StackBehindDriver, CapturesEveryFrameReadAndWrittenWithWallClockTimes) {
   const Instant wall_after = wall_clock_now();
   driver.close_capture();
 
-  const Expected<PcapFile, std::string> file = read_pcap(path);
+  const Result<PcapFile> file = read_pcap(path);
   std::filesystem::remove(path);
   ASSERT_TRUE(file.has_value()) << file.error();
   EXPECT_EQ(file->link_type, PcapLinkType::raw_ip);
@@ -394,12 +408,16 @@ TEST_F(StackBehindDriver, CapturesEveryFrameReadAndWrittenWithWallClockTimes) {
 }
 
 TEST(DeviceDriver, CaptureToAnUnwritablePathFails) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   Stack stack;
   PacketPeer peer;
   DeviceDriver driver(loop, stack, peer.driver_fd());
-  EXPECT_FALSE(driver.capture_to("/nonexistent-dir/x.pcap", PcapLinkType::ethernet));
-  EXPECT_FALSE(driver.capture_error().empty());
+  const Status capturing = driver.capture_to("/nonexistent-dir/x.pcap", PcapLinkType::ethernet);
+  ASSERT_FALSE(capturing);
+  EXPECT_EQ(capturing.error(), ENOENT);
+  EXPECT_EQ(capturing.error().message(), "/nonexistent-dir/x.pcap: No such file or directory");
 }
 
 // A node whose every call is recorded: a frame schedules a poll 3 ms later, which sends "tick";
@@ -439,7 +457,9 @@ class ScriptedNode : public NetworkNode {
 };
 
 TEST(DeviceDriver, ArmsTheTimerAtTheNodesDeadlineAndPollsNoEarlier) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   ScriptedNode node;
   PacketPeer peer;
   DeviceDriver driver(loop, node, peer.driver_fd(), /*iface=*/2);
@@ -465,7 +485,9 @@ TEST(DeviceDriver, ArmsTheTimerAtTheNodesDeadlineAndPollsNoEarlier) {
 }
 
 TEST(DeviceDriver, OutputQueuedByTheHookLeavesInTheSameStep) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   ScriptedNode node;
   node.send_iface = 0;
   PacketPeer peer;
@@ -487,7 +509,9 @@ TEST(DeviceDriver, OutputQueuedByTheHookLeavesInTheSameStep) {
 }
 
 TEST(DeviceDriver, CountsFramesForAnotherInterfaceAsDropped) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   ScriptedNode node;  // echoes on the receiving interface, ticks on interface 2
   PacketPeer peer;
   DeviceDriver driver(loop, node, peer.driver_fd(), /*iface=*/0);
@@ -501,7 +525,9 @@ TEST(DeviceDriver, CountsFramesForAnotherInterfaceAsDropped) {
 }
 
 TEST(DeviceDriver, StopsWatchingWhenThePeerCloses) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   ScriptedNode node;
   PacketPeer peer;
   DeviceDriver driver(loop, node, peer.driver_fd());

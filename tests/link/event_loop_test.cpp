@@ -48,7 +48,9 @@ TEST(MonotonicClock, NeverGoesBackwards) {
 }
 
 TEST(EventLoop, TimerChainFiresInOrderAndNeverBeforeItsDeadline) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   const Instant start = monotonic_now();
   const std::array<Duration, 4> offsets = {milliseconds(3), milliseconds(1), milliseconds(4),
                                            microseconds(1500)};
@@ -84,7 +86,9 @@ TEST(EventLoop, TimerChainFiresInOrderAndNeverBeforeItsDeadline) {
 }
 
 TEST(EventLoop, LatestSetTimerWins) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   const Instant start = monotonic_now();
   int early_fired = 0;
   int late_fired = 0;
@@ -102,7 +106,9 @@ TEST(EventLoop, LatestSetTimerWins) {
 }
 
 TEST(EventLoop, NeverDisarmsAndRunReturnsAtUntil) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   int fired = 0;
   const Instant start = monotonic_now();
   loop.set_timer(start + milliseconds(2), [&] { ++fired; });
@@ -114,7 +120,9 @@ TEST(EventLoop, NeverDisarmsAndRunReturnsAtUntil) {
 }
 
 TEST(EventLoop, PastDeadlinesIncludingTheClockOriginFireAtOnce) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   int fired = 0;
   // kEpoch is an all-zero time, which timerfd would read as "disarm" if passed through as is.
   loop.set_timer(kEpoch, [&] {
@@ -129,7 +137,9 @@ TEST(EventLoop, PastDeadlinesIncludingTheClockOriginFireAtOnce) {
 }
 
 TEST(EventLoop, WatchReportsReadinessUntilUnwatched) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   Readable readable;
   std::vector<std::uint32_t> seen;
   ASSERT_TRUE(loop.watch(readable.fd(), EPOLLIN, [&](std::uint32_t events) {
@@ -152,7 +162,9 @@ TEST(EventLoop, WatchReportsReadinessUntilUnwatched) {
 }
 
 TEST(EventLoop, LevelTriggeredWatchRepeatsWhileDataIsLeftUnread) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   Readable readable;
   int calls = 0;
   loop.watch(readable.fd(), EPOLLIN, [&](std::uint32_t) {
@@ -167,7 +179,9 @@ TEST(EventLoop, LevelTriggeredWatchRepeatsWhileDataIsLeftUnread) {
 }
 
 TEST(EventLoop, ModifyChangesTheWatchedEvents) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   Readable readable;  // an eventfd is always writable while its counter is below the maximum
   std::vector<std::uint32_t> seen;
   loop.watch(readable.fd(), EPOLLIN, [&](std::uint32_t events) {
@@ -182,7 +196,9 @@ TEST(EventLoop, ModifyChangesTheWatchedEvents) {
 }
 
 TEST(EventLoop, UnwatchFromACallbackSuppressesTheOtherPendingEvent) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   Readable first;
   Readable second;
   int calls = 0;
@@ -204,7 +220,9 @@ TEST(EventLoop, UnwatchFromACallbackSuppressesTheOtherPendingEvent) {
 }
 
 TEST(EventLoop, CallbackMayUnwatchItselfAndWatchAgain) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   Readable readable;
   std::vector<int> order;
   loop.watch(readable.fd(), EPOLLIN, [&](std::uint32_t) {
@@ -222,7 +240,9 @@ TEST(EventLoop, CallbackMayUnwatchItselfAndWatchAgain) {
 }
 
 TEST(EventLoop, StopReturnsFromRunAndTheLoopRunsAgain) {
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   int fired = 0;
   loop.set_timer(monotonic_now(), [&] {
     ++fired;
@@ -253,7 +273,9 @@ TEST(EventLoop, SurvivesSignalsInterruptingTheWait) {
   sigemptyset(&action.sa_mask);
   ASSERT_EQ(::sigaction(SIGUSR1, &action, &previous), 0);
 
-  EventLoop loop;
+  auto created = EventLoop::create();
+  ASSERT_TRUE(created) << created.error();
+  EventLoop& loop = *created;
   int fired = 0;
   const Instant deadline = monotonic_now() + milliseconds(60);
   loop.set_timer(deadline, [&] {

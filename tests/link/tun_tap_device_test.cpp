@@ -107,8 +107,8 @@ class Checks {
 
 std::string check_device(const std::string& name, DeviceKind kind) {
   Checks checks;
-  Expected<TunTapDevice, std::string> opened = TunTapDevice::open(name, kind);
-  if (!opened) return "open " + name + ": " + opened.error();
+  Result<TunTapDevice> opened = TunTapDevice::open(name, kind);
+  if (!opened) return opened.error().message();
   TunTapDevice device = std::move(*opened);
   checks.expect(device.fd() >= 0, "fd");
   checks.expect(device.kind() == kind, "kind");
@@ -128,10 +128,11 @@ std::string check_device(const std::string& name, DeviceKind kind) {
 }
 
 TEST(TunTapDevice, RejectsANameLongerThanTheKernelAllows) {
-  const Expected<TunTapDevice, std::string> opened =
+  const Result<TunTapDevice> opened =
       TunTapDevice::open("a-name-far-too-long-for-ifnamsiz", DeviceKind::kTap);
   ASSERT_FALSE(opened.has_value());
-  EXPECT_EQ(opened.error(),
+  EXPECT_EQ(opened.error(), ENAMETOOLONG);
+  EXPECT_EQ(opened.error().context,
             "device name 'a-name-far-too-long-for-ifnamsiz' is longer than 15 characters");
 }
 
@@ -146,14 +147,14 @@ TEST(TunTapDevice, ReportsWhyTheKernelRefused) {
   SYNACK_RUN_ISOLATED([] {
     Checks checks;
     const std::string name = unique_name("skdup");
-    Expected<TunTapDevice, std::string> tap = TunTapDevice::open(name, DeviceKind::kTap);
-    if (!tap) return tap.error();
+    Result<TunTapDevice> tap = TunTapDevice::open(name, DeviceKind::kTap);
+    if (!tap) return tap.error().message();
     // The name is taken by a TAP that is still attached: asking for a TUN of that name fails.
-    const Expected<TunTapDevice, std::string> tun = TunTapDevice::open(name, DeviceKind::kTun);
+    const Result<TunTapDevice> tun = TunTapDevice::open(name, DeviceKind::kTun);
     checks.expect(!tun.has_value(), "second open succeeded");
     if (!tun) {
-      checks.expect(tun.error() == "TUNSETIFF " + name + ": Invalid argument",
-                    "error was: " + tun.error());
+      checks.expect(tun.error() == EINVAL && tun.error().context == "TUNSETIFF " + name,
+                    "error was: " + tun.error().message());
     }
     return checks.result();
   });
@@ -161,8 +162,8 @@ TEST(TunTapDevice, ReportsWhyTheKernelRefused) {
 
 TEST(TunTapDevice, EmptyNameLetsTheKernelChoose) {
   SYNACK_RUN_ISOLATED([] {
-    Expected<TunTapDevice, std::string> tun = TunTapDevice::open("", DeviceKind::kTun);
-    if (!tun) return tun.error();
+    Result<TunTapDevice> tun = TunTapDevice::open("", DeviceKind::kTun);
+    if (!tun) return tun.error().message();
     return tun->name() == "tun0" ? std::string{} : "kernel chose " + tun->name();
   });
 }
@@ -210,8 +211,8 @@ std::string kernel_connects_to_stack(DeviceKind kind) {
   const std::string name = unique_name(tap ? "sketap" : "sketun");
   const char* kernel_ip = tap ? "198.18.1.1" : "198.18.0.1";
   const char* stack_ip = tap ? "198.18.1.2" : "198.18.0.2";
-  Expected<TunTapDevice, std::string> opened = TunTapDevice::open(name, kind);
-  if (!opened) return opened.error();
+  Result<TunTapDevice> opened = TunTapDevice::open(name, kind);
+  if (!opened) return opened.error().message();
   const TunTapDevice device = std::move(*opened);
   if (std::string error = configure_kernel_side(name, kernel_ip, "255.255.255.0"); !error.empty()) {
     return error;
@@ -225,11 +226,13 @@ std::string kernel_connects_to_stack(DeviceKind kind) {
   config.mtu = device.mtu();
   config.ethernet = tap;
   stack.add_interface(config);
-  const Expected<SocketId, int> listener =
+  const Result<SocketId> listener =
       stack.tcp().listen(Endpoint{IpAddress::v4(config.address), 7}, 4);
   if (!listener) return "listen failed";
 
-  EventLoop loop;
+  auto created = EventLoop::create();
+  if (!created) return created.error().message();
+  EventLoop& loop = *created;
   DeviceDriver driver(loop, stack, device.fd());
   const std::string request = "request from the kernel";
   const std::string response = "response from synack";
@@ -237,12 +240,12 @@ std::string kernel_connects_to_stack(DeviceKind kind) {
   std::string received_by_stack;
   driver.set_after_step([&](Instant) {
     if (!connection) {
-      const Expected<SocketId, int> accepted = stack.tcp().accept(*listener);
+      const Result<SocketId> accepted = stack.tcp().accept(*listener);
       if (!accepted) return;
       connection = *accepted;
     }
     std::array<std::uint8_t, 256> buffer{};
-    const Expected<std::size_t, int> n = stack.tcp().recv(*connection, MutableBytes{buffer});
+    const Result<std::size_t> n = stack.tcp().recv(*connection, MutableBytes{buffer});
     if (!n || *n == 0) return;
     received_by_stack.append(reinterpret_cast<const char*>(buffer.data()), *n);
     if (received_by_stack == request) {

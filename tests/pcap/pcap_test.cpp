@@ -58,7 +58,8 @@ TEST(PcapWriter, WritesTheClassicFileFormat) {
   const std::string path = temp_path("format.pcap");
   {
     PcapWriter writer;
-    ASSERT_TRUE(writer.open(path)) << writer.error();
+    const Status opened = writer.open(path);
+    ASSERT_TRUE(opened) << opened.error();
     const ByteVector frame = {0xde, 0xad, 0xbe, 0xef};
     ASSERT_TRUE(writer.write(from_micros(3'000'042), as_bytes(frame)));
   }  // The destructor closes and flushes.
@@ -108,7 +109,8 @@ TEST(PcapWriter, WritesTheSameBytesAsLibpcap) {
     const std::string ours = temp_path("ours.pcap");
     {
       PcapWriter writer;
-      ASSERT_TRUE(writer.open(ours, type)) << writer.error();
+      const Status opened = writer.open(ours, type);
+      ASSERT_TRUE(opened) << opened.error();
       for (const auto& [time, frame] : frames) ASSERT_TRUE(writer.write(time, as_bytes(frame)));
     }
     const std::string theirs = temp_path("libpcap.pcap");
@@ -145,11 +147,15 @@ TEST(PcapWriter, RawIpUsesLinktypeRaw) {
 
 TEST(PcapWriter, ReportsOpenFailureAndRefusesWritesWhenClosed) {
   PcapWriter writer;
-  EXPECT_FALSE(writer.open("/nonexistent-dir/file.pcap"));
-  EXPECT_FALSE(writer.error().empty());
+  const Status opened = writer.open("/nonexistent-dir/file.pcap");
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error(), ENOENT);
+  EXPECT_EQ(opened.error().message(), "/nonexistent-dir/file.pcap: No such file or directory");
   EXPECT_FALSE(writer.is_open());
   const ByteVector frame = {1, 2, 3};
-  EXPECT_FALSE(writer.write(kEpoch, as_bytes(frame)));
+  const Status written = writer.write(kEpoch, as_bytes(frame));
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error(), EBADF);
 }
 
 TEST(PcapReader, RoundTripsPacketsTimesAndLinkType) {
@@ -193,7 +199,10 @@ TEST(PcapReader, TruncatesAtTheSnapLengthButKeepsTheOriginalLength) {
 }
 
 TEST(PcapReader, ReportsMissingAndGarbageFiles) {
-  EXPECT_FALSE(read_pcap("/nonexistent-dir/none.pcap").has_value());
+  const auto missing = read_pcap("/nonexistent-dir/none.pcap");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error(), ENOENT);
+  EXPECT_EQ(missing.error().context, "open /nonexistent-dir/none.pcap");
   const std::string path = temp_path("garbage.pcap");
   {
     std::ofstream out(path, std::ios::binary);
@@ -201,7 +210,8 @@ TEST(PcapReader, ReportsMissingAndGarbageFiles) {
   }
   auto file = read_pcap(path);
   ASSERT_FALSE(file.has_value());
-  EXPECT_FALSE(file.error().empty());
+  EXPECT_EQ(file.error(), EINVAL);
+  EXPECT_FALSE(file.error().context.empty());
   std::filesystem::remove(path);
 }
 

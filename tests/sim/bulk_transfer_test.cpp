@@ -3,6 +3,8 @@
 // that cannot be written.
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 #include "synack/sim/bulk_transfer.hpp"
 
 namespace synack::sim {
@@ -27,7 +29,9 @@ TEST(BulkTransfer, AnUnwritableCaptureStopsTheRunWithTheReason) {
   o.bytes = 1000;
   o.capture_path = "/nonexistent-directory/bulk.pcap";
   const BulkResult r = run_bulk(o);
-  EXPECT_FALSE(r.capture_error.empty());
+  ASSERT_TRUE(r.capture_error.has_value());
+  EXPECT_EQ(*r.capture_error, ENOENT);
+  EXPECT_EQ(r.capture_error->context, "/nonexistent-directory/bulk.pcap");
   EXPECT_FALSE(r.completed);
   EXPECT_EQ(r.sent, 0u);
 }

@@ -1,6 +1,8 @@
 // Captures of simulated links, and determinism: one seed, one byte-identical capture.
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -145,12 +147,14 @@ TEST(Capture, InterfaceCaptureSeesWhatArrivesWhenItArrives) {
 
 TEST(Capture, ReportsUnwritablePathsAndUnconnectedInterfaces) {
   TwoNodes net{LinkConfig{}};
-  std::string error;
-  EXPECT_FALSE(net.sim.capture_link(net.link->id(), "/nonexistent-dir/x.pcap", &error));
-  EXPECT_FALSE(error.empty());
-  error.clear();
-  EXPECT_FALSE(net.sim.capture_interface(net.a_id, 5, temp_path("never.pcap"), &error));
-  EXPECT_EQ(error, "interface is not connected");
+  const Status unwritable = net.sim.capture_link(net.link->id(), "/nonexistent-dir/x.pcap");
+  ASSERT_FALSE(unwritable);
+  EXPECT_EQ(unwritable.error(), ENOENT);
+  EXPECT_EQ(unwritable.error().context, "/nonexistent-dir/x.pcap");
+  const Status unconnected = net.sim.capture_interface(net.a_id, 5, temp_path("never.pcap"));
+  ASSERT_FALSE(unconnected);
+  EXPECT_EQ(unconnected.error(), ENOTCONN);
+  EXPECT_EQ(unconnected.error().context, "a interface 5");
 }
 
 }  // namespace

@@ -67,7 +67,7 @@ Transfer run_transfer(const Impairments& both, const ByteVector& data, std::uint
             sent += *n;
           }
         }
-        if (s && sent == data.size() && !closed) closed = server.tcp().close(*s) == 0;
+        if (s && sent == data.size() && !closed) closed = server.tcp().close(*s).has_value();
         while (true) {
           auto n = client.tcp().recv(*c, MutableBytes{buf, sizeof buf});
           if (!n) break;

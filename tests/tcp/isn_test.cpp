@@ -56,7 +56,10 @@ TEST(Isn, DifferentTuplesGiveUnrelatedIsns) {
 }
 
 TEST(Isn, RandomSecretKeysDiffer) {
-  EXPECT_NE(random_secret_key(), random_secret_key());
+  const auto a = random_secret_key();
+  const auto b = random_secret_key();
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(*a, *b);
 }
 
 }  // namespace

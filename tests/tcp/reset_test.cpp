@@ -113,7 +113,7 @@ TEST(Reset, ExactResetInFinWait1AndFinWait2Closes) {
   for (const bool ack_our_fin : {false, true}) {
     RawPair p;
     const auto e = establish(p);
-    ASSERT_EQ(p.server.tcp().shutdown(e.socket, ShutdownHow::kWrite), 0);
+    ASSERT_TRUE(p.server.tcp().shutdown(e.socket, ShutdownHow::kWrite));
     p.sim.run_for(milliseconds(50));
     if (ack_our_fin) {
       p.send(peer(kPeerIsn + 1, e.server_isn + 2, kAck));
@@ -135,14 +135,14 @@ TEST(Reset, ExactResetInClosingAndLastAckEndsTheClose) {
     const auto e = establish(p);
     std::vector<TcpState> seen;
     if (target == TcpState::kClosing) {
-      ASSERT_EQ(p.server.tcp().shutdown(e.socket, ShutdownHow::kWrite), 0);
+      ASSERT_TRUE(p.server.tcp().shutdown(e.socket, ShutdownHow::kWrite));
       p.sim.run_for(milliseconds(5));
       // The peer's FIN does not acknowledge ours: simultaneous close.
       p.send(peer(kPeerIsn + 1, e.server_isn + 1, kFin | kAck));
     } else {
       p.send(peer(kPeerIsn + 1, e.server_isn + 1, kFin | kAck));
       p.sim.run_for(milliseconds(50));
-      ASSERT_EQ(p.server.tcp().shutdown(e.socket, ShutdownHow::kWrite), 0);
+      ASSERT_TRUE(p.server.tcp().shutdown(e.socket, ShutdownHow::kWrite));
     }
     p.sim.run_for(milliseconds(50));
     ASSERT_EQ(p.server.tcp().state(e.socket), target);
@@ -162,7 +162,7 @@ struct TimeWaitSetup {
 TimeWaitSetup into_time_wait(RawPair& p) {
   const auto e = establish(p);
   const FourTuple tuple = *p.server.tcp().tuple(e.socket);
-  EXPECT_EQ(p.server.tcp().close(e.socket), 0);
+  EXPECT_TRUE(p.server.tcp().close(e.socket));
   p.sim.run_for(milliseconds(50));
   p.send(peer(kPeerIsn + 1, e.server_isn + 2, kFin | kAck));
   p.sim.run_for(milliseconds(50));

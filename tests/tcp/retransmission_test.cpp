@@ -28,17 +28,20 @@ TEST(Retransmission, DataIsRetransmittedWithDoublingIntervalsThenAborted) {
   for (const auto& e : TcpPair::sent(p.client_events)) {
     if (e.segment.length == 100) sends_ms.push_back(to_micros(e.time) / 1000);
   }
-  // RTO from the handshake sample (20 ms) is the 200 ms floor; it doubles to the 120 s cap.
-  // Original + tcp_retries2 = 15 retransmissions.
-  const std::vector<std::int64_t> expected = {1000,   1200,   1600,   2400,   4000,   7200,
-                                              13600,  26400,  52000,  103200, 205600, 325600,
-                                              445600, 565600, 685600, 805600};
+  // RTO from the handshake sample (20 ms) is the 200 ms floor. RFC 8985 7.2: the tail loss
+  // probe's timeout for one segment (2 SRTT + 200 ms) is capped at the RTO, so at 1.2 s a probe
+  // goes in the RTO's place and the RTO is rearmed from it (7.3, as Linux does); then the RTO
+  // doubles to the 120 s cap. Original + probe + tcp_retries2 = 16 retransmissions.
+  const std::vector<std::int64_t> expected = {1000,   1200,   1400,   1800,   2600,   4200,
+                                              7400,   13800,  26600,  52200,  103400, 205800,
+                                              325800, 445800, 565800, 685800, 805800};
   EXPECT_EQ(sends_ms, expected);
-  // The 16th expiry gives up: 805.6 + 120 s.
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(925'600'000));
+  // The 16th expiry gives up: 805.8 + 120 s.
+  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(925'800'000));
   EXPECT_EQ(p.client.tcp().take_error(c), ETIMEDOUT);
   EXPECT_EQ(p.client.tcp().counters().TCPAbortOnTimeout, 1u);
-  EXPECT_EQ(p.client.tcp().counters().RetransSegs, 15u);
+  EXPECT_EQ(p.client.tcp().counters().TCPLossProbes, 1u);
+  EXPECT_EQ(p.client.tcp().counters().RetransSegs, 16u);
 }
 
 TEST(Retransmission, RetriesAreConfigurable) {
@@ -53,8 +56,8 @@ TEST(Retransmission, RetriesAreConfigurable) {
   const std::array<std::uint8_t, 10> data{};
   ASSERT_EQ(*p.client.tcp().send(c, data), 10u);
   p.run_for(seconds(60));
-  // 1.0 + 0.2 + 0.4 + 0.8 + 1.6
-  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(4'000'000));
+  // 1.0 + 0.2 (tail loss probe at the RTO's instant, RFC 8985 7.2) + 0.2 + 0.4 + 0.8 + 1.6
+  EXPECT_EQ(TcpPair::when_entered(p.client_events, TcpState::kClosed), from_micros(4'200'000));
   EXPECT_EQ(p.client.tcp().take_error(c), ETIMEDOUT);
 }
 
@@ -77,7 +80,9 @@ TEST(Retransmission, LostSegmentIsResentAfterOneRtoAndTheStreamStaysExact) {
     if (e.segment.length > 0) data_ms.push_back(to_micros(e.time) / 1000);
   }
   EXPECT_EQ(data_ms, (std::vector<std::int64_t>{1000, 1200}));
-  EXPECT_EQ(p.client.tcp().counters().TCPTimeouts, 1u);
+  // RFC 8985 7.2: the resend at the RTO's instant is a tail loss probe, not a timeout.
+  EXPECT_EQ(p.client.tcp().counters().TCPLossProbes, 1u);
+  EXPECT_EQ(p.client.tcp().counters().TCPTimeouts, 0u);
 }
 
 }  // namespace

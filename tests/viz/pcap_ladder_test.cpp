@@ -60,7 +60,8 @@ std::string write_capture(const std::string& name, const std::vector<Packet>& pa
                           PcapLinkType link) {
   const std::string path = temp_path(name);
   PcapWriter w;
-  EXPECT_TRUE(w.open(path, link)) << w.error();
+  const Status opened = w.open(path, link);
+  EXPECT_TRUE(opened) << opened.error();
   for (const Packet& p : packets) {
     ByteVector frame = ipv4_tcp(p);
     if (link == PcapLinkType::ethernet) {

@@ -88,12 +88,12 @@ class InputPump {
 int connect(const ConnectOptions& o) {
   const auto remote = parse_endpoint(o.remote);
   if (!remote) {
-    fmt::print(stderr, "synack connect: {}\n", remote.error());
+    fmt::print(stderr, "synack connect: {}\n", remote.error().message());
     return 2;
   }
   auto session = NetSession::open(o.device);
   if (!session) {
-    fmt::print(stderr, "synack connect: {}\n", session.error());
+    fmt::print(stderr, "synack connect: {}\n", session.error().message());
     return 1;
   }
   NetSession& s = **session;

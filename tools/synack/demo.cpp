@@ -105,8 +105,8 @@ int run_bulk_demo(const DemoOptions& o, std::FILE* text) {
   b.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
   const sim::BulkResult r = sim::run_bulk(b);
   bar.finish();
-  if (!r.capture_error.empty()) {
-    fmt::print(stderr, "synack demo: cannot write {}: {}\n", b.capture_path, r.capture_error);
+  if (r.capture_error) {
+    fmt::print(stderr, "synack demo: cannot write the capture: {}\n", r.capture_error->message());
     return 2;
   }
   fmt::print(text, "  {} of {} bytes in {:.3f} s of virtual time: goodput {:.2f} Mbit/s\n",
@@ -156,9 +156,9 @@ int run_demo(const DemoOptions& o) {
   sim::Link& link =
       sim.connect(a, 0, b, 0, sim::LinkConfig::symmetric(link_with_loss(o.ping_loss)));
   if (!o.pcap.empty()) {
-    std::string error;
-    if (!sim.capture_link(link.id(), o.pcap, &error)) {
-      fmt::print(stderr, "synack demo: cannot write {}: {}\n", o.pcap, error);
+    if (const Status capturing = sim.capture_link(link.id(), o.pcap); !capturing) {
+      fmt::print(stderr, "synack demo: cannot write the capture: {}\n",
+                 capturing.error().message());
       return 2;
     }
   }

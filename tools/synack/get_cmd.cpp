@@ -51,7 +51,7 @@ class ProgressBar {
 int get(const GetOptions& o) {
   const auto url = apps::parse_http_url(o.url);
   if (!url) {
-    fmt::print(stderr, "synack get: {}\n", url.error());
+    fmt::print(stderr, "synack get: {}\n", url.error().message());
     return 2;
   }
   std::FILE* out = stdout;
@@ -64,7 +64,7 @@ int get(const GetOptions& o) {
   }
   auto session = NetSession::open(o.device);
   if (!session) {
-    fmt::print(stderr, "synack get: {}\n", session.error());
+    fmt::print(stderr, "synack get: {}\n", session.error().message());
     return 1;
   }
   NetSession& s = **session;

@@ -18,14 +18,15 @@
 namespace synack::cli {
 namespace {
 
-Unexpected<std::string> fail(std::string message) {
-  return Unexpected<std::string>{std::move(message)};
+// Bad input from the command line: EINVAL with what was wrong.
+Unexpected<Error> fail(std::string message) {
+  return Unexpected{Error{EINVAL, std::move(message)}};
 }
 
-Expected<MacAddress, std::string> random_local_mac() {
+Result<MacAddress> random_local_mac() {
   MacAddress mac;
   if (const int error = fill_with_os_entropy(mac.octets); error != 0) {
-    return fail(std::string{"reading the system's entropy: "} + std::strerror(error));
+    return Unexpected{Error{error, "reading the system's entropy"}};
   }
   // Locally administered (bit 1), unicast (bit 0 clear): IEEE 802 section 8.2.
   mac.octets[0] = static_cast<std::uint8_t>((mac.octets[0] & 0xfc) | 0x02);
@@ -114,7 +115,7 @@ CLI::Validator tcp_port_validator() {
       "PORT (1-65535)");
 }
 
-Expected<std::pair<Ipv4Address, std::uint8_t>, std::string> parse_cidr(const std::string& text) {
+Result<std::pair<Ipv4Address, std::uint8_t>> parse_cidr(const std::string& text) {
   const auto slash = text.find('/');
   const auto address = Ipv4Address::parse(text.substr(0, slash));
   if (!address) return fail(fmt::format("not an IPv4 address: {}", text));
@@ -128,7 +129,7 @@ Expected<std::pair<Ipv4Address, std::uint8_t>, std::string> parse_cidr(const std
   return std::pair{*address, static_cast<std::uint8_t>(prefix)};
 }
 
-Expected<Endpoint, std::string> parse_endpoint(const std::string& text) {
+Result<Endpoint> parse_endpoint(const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos) return fail(fmt::format("expected HOST:PORT: {}", text));
   const auto address = Ipv4Address::parse(text.substr(0, colon));
@@ -142,7 +143,7 @@ Expected<Endpoint, std::string> parse_endpoint(const std::string& text) {
   return Endpoint{IpAddress::v4(*address), static_cast<std::uint16_t>(port)};
 }
 
-Expected<sim::Impairments, std::string> parse_impairments(const std::string& text) {
+Result<sim::Impairments> parse_impairments(const std::string& text) {
   sim::Impairments imp;
   imp.mtu = 0;
   std::string_view rest = text;
@@ -181,22 +182,25 @@ std::string errno_text(int error) {
   return std::strerror(error);
 }
 
-Expected<std::unique_ptr<NetSession>, std::string> NetSession::open(const DeviceOptions& options) {
+Result<std::unique_ptr<NetSession>> NetSession::open(const DeviceOptions& options) {
   if (!options.create && ::if_nametoindex(options.dev.c_str()) == 0) {
-    return fail(fmt::format(
-        "no device {} in this network namespace (create it with `ip tuntap add dev {} mode {}`, "
-        "or pass --create)",
-        options.dev, options.dev, options.tun ? "tun" : "tap"));
+    return Unexpected{Error{
+        ENODEV, fmt::format("no device {} in this network namespace (create it with `ip tuntap "
+                            "add dev {} mode {}`, or pass --create)",
+                            options.dev, options.dev, options.tun ? "tun" : "tap")}};
   }
   auto device = TunTapDevice::open(options.dev, options.tun ? DeviceKind::kTun : DeviceKind::kTap);
-  if (!device) return fail(device.error());
-  std::unique_ptr<NetSession> session{new NetSession(options, std::move(*device))};
-  if (auto error = session->start()) return fail(*error);
+  if (!device) return Unexpected{device.error()};
+  auto loop = EventLoop::create();
+  if (!loop) return Unexpected{loop.error()};
+  std::unique_ptr<NetSession> session{
+      new NetSession(options, std::move(*device), std::move(*loop))};
+  if (Status started = session->start(); !started) return Unexpected{started.error()};
   return session;
 }
 
-NetSession::NetSession(const DeviceOptions& options, TunTapDevice device)
-    : options_(options), device_(std::move(device)) {}
+NetSession::NetSession(const DeviceOptions& options, TunTapDevice device, EventLoop loop)
+    : options_(options), device_(std::move(device)), loop_(std::move(loop)) {}
 
 NetSession::~NetSession() {
   if (events_) std::fclose(events_);
@@ -204,9 +208,9 @@ NetSession::~NetSession() {
   if (stats_timer_fd_ >= 0) ::close(stats_timer_fd_);
 }
 
-std::optional<std::string> NetSession::start() {
+Status NetSession::start() {
   const auto cidr = parse_cidr(options_.address);
-  if (!cidr) return cidr.error();
+  if (!cidr) return Unexpected{cidr.error()};
   address_ = cidr->first;
   InterfaceConfig iface;
   iface.address = cidr->first;
@@ -215,22 +219,22 @@ std::optional<std::string> NetSession::start() {
   iface.mtu = options_.mtu != 0 ? options_.mtu : device_.mtu();
   if (!options_.gateway.empty()) {
     iface.gateway = Ipv4Address::parse(options_.gateway);
-    if (!iface.gateway) return fmt::format("not an IPv4 address: {}", options_.gateway);
+    if (!iface.gateway) return fail(fmt::format("not an IPv4 address: {}", options_.gateway));
   }
   if (!options_.mac.empty()) {
     const auto mac = parse_mac(options_.mac);
-    if (!mac) return fmt::format("not an Ethernet address: {}", options_.mac);
+    if (!mac) return fail(fmt::format("not an Ethernet address: {}", options_.mac));
     iface.mac = *mac;
   } else {
     const auto mac = random_local_mac();
-    if (!mac) return mac.error();
+    if (!mac) return Unexpected{mac.error()};
     iface.mac = *mac;
   }
   stack_.add_interface(iface);
 
   if (!options_.events.empty()) {
     events_ = std::fopen(options_.events.c_str(), "w");
-    if (!events_) return fmt::format("{}: {}", options_.events, std::strerror(errno));
+    if (!events_) return Unexpected{errno_error(options_.events)};
     tcp().set_event_callback([this](const TcpEvent& e) {
       std::fprintf(events_, "%s\n", e.to_json().c_str());
       std::fflush(events_);
@@ -240,23 +244,23 @@ std::optional<std::string> NetSession::start() {
   NetworkNode* node = &stack_;
   if (!options_.impair.empty()) {
     const auto imp = parse_impairments(options_.impair);
-    if (!imp) return imp.error();
+    if (!imp) return Unexpected{imp.error()};
     impaired_ = std::make_unique<sim::ImpairedNode>(stack_, *imp, *imp, options_.impair_seed);
     node = impaired_.get();
   }
   node_ = std::make_unique<WithApplicationDeadline>(*node);
   driver_ = std::make_unique<DeviceDriver>(loop_, *node_, device_.fd());
-  if (!options_.pcap.empty() &&
-      !driver_->capture_to(options_.pcap,
-                           options_.tun ? PcapLinkType::raw_ip : PcapLinkType::ethernet)) {
-    return fmt::format("cannot write capture {}", options_.pcap);
+  if (!options_.pcap.empty()) {
+    const Status capturing = driver_->capture_to(
+        options_.pcap, options_.tun ? PcapLinkType::raw_ip : PcapLinkType::ethernet);
+    if (!capturing) return capturing;
   }
 
-  if (auto error = watch_signals()) return error;
+  if (Status watching = watch_signals(); !watching) return watching;
   return start_stats_timer();
 }
 
-std::optional<std::string> NetSession::watch_signals() {
+Status NetSession::watch_signals() {
   // SIGINT and SIGTERM end the loop cleanly (the capture is flushed, counters printed);
   // SIGUSR1 prints the counters and carries on.
   sigset_t signals;
@@ -266,8 +270,8 @@ std::optional<std::string> NetSession::watch_signals() {
   sigaddset(&signals, SIGUSR1);
   sigprocmask(SIG_BLOCK, &signals, nullptr);
   signal_fd_ = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (signal_fd_ < 0) return fmt::format("signalfd: {}", std::strerror(errno));
-  loop_.watch(signal_fd_, EPOLLIN, [this](std::uint32_t) {
+  if (signal_fd_ < 0) return Unexpected{errno_error("signalfd")};
+  return loop_.watch(signal_fd_, EPOLLIN, [this](std::uint32_t) {
     signalfd_siginfo info;
     while (::read(signal_fd_, &info, sizeof info) == sizeof info) {
       if (info.ssi_signo == SIGUSR1) {
@@ -278,13 +282,12 @@ std::optional<std::string> NetSession::watch_signals() {
       }
     }
   });
-  return std::nullopt;
 }
 
-std::optional<std::string> NetSession::start_stats_timer() {
-  if (options_.stats_interval <= 0) return std::nullopt;
+Status NetSession::start_stats_timer() {
+  if (options_.stats_interval <= 0) return {};
   stats_timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (stats_timer_fd_ < 0) return fmt::format("timerfd: {}", std::strerror(errno));
+  if (stats_timer_fd_ < 0) return Unexpected{errno_error("timerfd_create")};
   const auto usecs = static_cast<std::int64_t>(options_.stats_interval * 1e6);
   itimerspec period{};
   period.it_interval.tv_sec = static_cast<time_t>(usecs / 1'000'000);
@@ -294,15 +297,14 @@ std::optional<std::string> NetSession::start_stats_timer() {
   }
   period.it_value = period.it_interval;
   if (timerfd_settime(stats_timer_fd_, 0, &period, nullptr) != 0) {
-    return fmt::format("timerfd_settime: {}", std::strerror(errno));
+    return Unexpected{errno_error("timerfd_settime")};
   }
-  loop_.watch(stats_timer_fd_, EPOLLIN, [this](std::uint32_t) {
+  return loop_.watch(stats_timer_fd_, EPOLLIN, [this](std::uint32_t) {
     std::uint64_t expirations = 0;
     if (::read(stats_timer_fd_, &expirations, sizeof expirations) == sizeof expirations) {
       print_stats(stderr);
     }
   });
-  return std::nullopt;
 }
 
 void NetSession::set_application(std::function<void(Instant)> app,

@@ -41,15 +41,15 @@ void add_device_options(CLI::App& cmd, DeviceOptions& options);
 CLI::Validator tcp_port_validator();
 
 // "198.18.0.2/24" -> address and prefix.
-Expected<std::pair<Ipv4Address, std::uint8_t>, std::string> parse_cidr(const std::string& text);
+Result<std::pair<Ipv4Address, std::uint8_t>> parse_cidr(const std::string& text);
 // "HOST:PORT" with an IPv4 literal.
-Expected<Endpoint, std::string> parse_endpoint(const std::string& text);
+Result<Endpoint> parse_endpoint(const std::string& text);
 // "loss=0.05,delay=10ms,jitter=5ms,reorder=0.1,reorder-delay=20ms,duplicate=0.01"
-Expected<sim::Impairments, std::string> parse_impairments(const std::string& text);
+Result<sim::Impairments> parse_impairments(const std::string& text);
 
 class NetSession {
  public:
-  static Expected<std::unique_ptr<NetSession>, std::string> open(const DeviceOptions& options);
+  static Result<std::unique_ptr<NetSession>> open(const DeviceOptions& options);
   ~NetSession();
 
   Stack& stack() { return stack_; }
@@ -73,8 +73,8 @@ class NetSession {
   void print_stats(std::FILE* out) const;
 
  private:
-  NetSession(const DeviceOptions& options, TunTapDevice device);
-  std::optional<std::string> start();
+  NetSession(const DeviceOptions& options, TunTapDevice device, EventLoop loop);
+  Status start();
 
   DeviceOptions options_;
   TunTapDevice device_;
@@ -102,8 +102,8 @@ class NetSession {
   std::unique_ptr<sim::ImpairedNode> impaired_;
   std::unique_ptr<WithApplicationDeadline> node_;
   std::unique_ptr<DeviceDriver> driver_;
-  std::optional<std::string> watch_signals();
-  std::optional<std::string> start_stats_timer();
+  Status watch_signals();
+  Status start_stats_timer();
 
   std::FILE* events_ = nullptr;
   int signal_fd_ = -1;

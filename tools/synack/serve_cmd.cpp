@@ -54,14 +54,14 @@ int serve(const ServeOptions& o) {
   }
   auto session = NetSession::open(o.device);
   if (!session) {
-    fmt::print(stderr, "synack serve: {}\n", session.error());
+    fmt::print(stderr, "synack serve: {}\n", session.error().message());
     return 1;
   }
   NetSession& s = **session;
   const auto listener = s.tcp().listen(Endpoint{IpAddress::v4(s.address()), o.port}, o.backlog);
   if (!listener) {
     fmt::print(stderr, "synack serve: listen on port {}: {}\n", o.port,
-               errno_text(listener.error()));
+               errno_text(listener.error().code));
     return 1;
   }
   auto app = make_app(o, s.tcp(), *listener);

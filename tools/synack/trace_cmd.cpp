@@ -54,7 +54,7 @@ int run_trace(const TraceOptions& o) {
   po.relative_seq = !o.absolute;
   auto ladders = viz::ladders_from_pcap(o.file, po);
   if (!ladders) {
-    fmt::print(stderr, "synack trace: {}: {}\n", o.file, ladders.error());
+    fmt::print(stderr, "synack trace: {}\n", ladders.error().message());
     return 2;
   }
   if (ladders->empty()) {

@@ -1,6 +1,7 @@
 #include "synack/apps/http_body_decoder.hpp"
 
 #include <algorithm>
+#include <cerrno>
 
 namespace synack::apps::http {
 
@@ -45,7 +46,7 @@ std::int64_t BodyDecoder::expected_total() const {
   return -1;
 }
 
-Expected<std::size_t, std::string> BodyDecoder::feed(Bytes in, FunctionRef<void(Bytes)> sink) {
+Result<std::size_t> BodyDecoder::feed(Bytes in, FunctionRef<void(Bytes)> sink) {
   switch (framing_) {
     case Framing::kNone:
       return std::size_t{0};
@@ -67,8 +68,7 @@ Expected<std::size_t, std::string> BodyDecoder::feed(Bytes in, FunctionRef<void(
   return std::size_t{0};
 }
 
-Expected<std::size_t, std::string> BodyDecoder::feed_chunked(Bytes in,
-                                                             FunctionRef<void(Bytes)> sink) {
+Result<std::size_t> BodyDecoder::feed_chunked(Bytes in, FunctionRef<void(Bytes)> sink) {
   std::size_t used = 0;
   while (used < in.size() && state_ != State::kDone) {
     if (state_ == State::kData) {
@@ -81,7 +81,7 @@ Expected<std::size_t, std::string> BodyDecoder::feed_chunked(Bytes in,
       if (remaining_ == 0) state_ = State::kDataCr;
       continue;
     }
-    if (auto error = step_framing(in[used])) return Unexpected{std::move(*error)};
+    if (auto error = step_framing(in[used])) return Unexpected{Error{EPROTO, std::move(*error)}};
     ++used;
   }
   return used;
@@ -159,17 +159,17 @@ std::optional<std::string> BodyDecoder::step_framing(std::uint8_t byte) {
   return std::nullopt;
 }
 
-std::optional<std::string> BodyDecoder::finish_at_eof() {
-  if (state_ == State::kDone) return std::nullopt;
+Status BodyDecoder::finish_at_eof() {
+  if (state_ == State::kDone) return {};
   if (framing_ == Framing::kUntilClose) {
     state_ = State::kDone;
-    return std::nullopt;
+    return {};
   }
   if (framing_ == Framing::kLength) {
-    return "connection closed after " + std::to_string(body_bytes_) + " of " +
-           std::to_string(announced_) + " body bytes";
+    return Unexpected{Error{EPROTO, "connection closed after " + std::to_string(body_bytes_) +
+                                        " of " + std::to_string(announced_) + " body bytes"}};
   }
-  return std::string("connection closed inside chunked body");
+  return Unexpected{Error{EPROTO, "connection closed inside chunked body"}};
 }
 
 }  // namespace synack::apps::http

@@ -9,7 +9,7 @@
 
 #include "synack/apps/http_response_head.hpp"
 #include "synack/core/bytes.hpp"
-#include "synack/core/expected.hpp"
+#include "synack/core/error.hpp"
 #include "synack/core/function_ref.hpp"
 
 namespace synack::apps::http {
@@ -24,9 +24,9 @@ class BodyDecoder {
   // Takes received bytes and passes body data to `sink`. Returns how many bytes of `in`
   // belonged to the message (bytes after the body's end are not consumed), or an error for
   // malformed chunked framing.
-  Expected<std::size_t, std::string> feed(Bytes in, FunctionRef<void(Bytes)> sink);
+  Result<std::size_t> feed(Bytes in, FunctionRef<void(Bytes)> sink);
   // The connection ended: nullopt if that completes the body, else what was missing.
-  std::optional<std::string> finish_at_eof();
+  Status finish_at_eof();
 
   bool complete() const { return state_ == State::kDone; }
   Framing framing() const { return framing_; }
@@ -47,7 +47,7 @@ class BodyDecoder {
     kDone,
   };
   BodyDecoder(Framing framing, std::uint64_t length);
-  Expected<std::size_t, std::string> feed_chunked(Bytes in, FunctionRef<void(Bytes)> sink);
+  Result<std::size_t> feed_chunked(Bytes in, FunctionRef<void(Bytes)> sink);
   // One byte of chunked framing outside chunk data; an error text if it is invalid.
   std::optional<std::string> step_framing(std::uint8_t byte);
   void end_size_line();

@@ -25,7 +25,7 @@ HttpGetClient::HttpGetClient(TcpLayer& tcp, Instant now, Endpoint server, std::s
   head_buffer_.reserve(options.max_head_bytes + options.receive_chunk);
   auto socket = tcp_.connect(now, server);
   if (!socket) {
-    fail_with_errno(socket.error());
+    fail_with_errno(socket.error().code);
     return;
   }
   socket_ = *socket;
@@ -44,13 +44,13 @@ void HttpGetClient::poll(Instant /*now*/) {
       if (sent) {
         request_sent_ += *sent;
       } else if (sent.error() != EAGAIN) {
-        fail_with_errno(sent.error());
+        fail_with_errno(sent.error().code);
         return;
       }
     }
     auto got = tcp_.recv(socket_, MutableBytes{receive_buffer_.data(), receive_buffer_.size()});
     if (!got) {
-      if (got.error() != EAGAIN) fail_with_errno(got.error());
+      if (got.error() != EAGAIN) fail_with_errno(got.error().code);
       return;
     }
     if (*got == 0) {
@@ -77,7 +77,7 @@ bool HttpGetClient::on_head_bytes(Bytes data) {
     const std::size_t head_length = framer_.head_length();
     auto head = http::parse_response_head(std::string_view(head_buffer_).substr(0, head_length));
     if (!head) {
-      fail_with_protocol_error(head.error());
+      fail_with_protocol_error(head.error().context);
       return false;
     }
     framer_.reset();
@@ -105,7 +105,7 @@ bool HttpGetClient::on_body_bytes(Bytes data) {
     if (on_body_) on_body_(chunk);
   });
   if (!used) {
-    fail_with_protocol_error(used.error());
+    fail_with_protocol_error(used.error().context);
     return false;
   }
   if (on_progress_ && body_.body_bytes() != before) {
@@ -123,8 +123,8 @@ void HttpGetClient::on_end_of_stream() {
     fail_with_protocol_error("connection closed before the response head");
     return;
   }
-  if (auto missing = body_.finish_at_eof()) {
-    fail_with_protocol_error(std::move(*missing));
+  if (const Status complete = body_.finish_at_eof(); !complete) {
+    fail_with_protocol_error(complete.error().context);
     return;
   }
   succeed();

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "synack/core/expected.hpp"
+#include "synack/core/error.hpp"
 
 namespace synack::apps::http {
 
@@ -26,6 +26,6 @@ struct ResponseHead {
 };
 
 // Errors are short descriptions ("malformed status line", ...).
-Expected<ResponseHead, std::string> parse_response_head(std::string_view head);
+Result<ResponseHead> parse_response_head(std::string_view head);
 
 }  // namespace synack::apps::http

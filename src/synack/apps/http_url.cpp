@@ -1,5 +1,7 @@
 #include "synack/apps/http_url.hpp"
 
+#include <cerrno>
+
 #include "synack/apps/http_syntax.hpp"
 
 namespace synack::apps {
@@ -13,8 +15,9 @@ std::string HttpUrl::host_header() const {
 }
 
 namespace {
-Expected<HttpUrl, std::string> fail(std::string why) {
-  return Unexpected{std::move(why)};
+// Not an http:// URL synack can fetch: EINVAL with what is wrong with it.
+Unexpected<Error> fail(std::string why) {
+  return Unexpected{Error{EINVAL, std::move(why)}};
 }
 bool is_valid_path(std::string_view path) {
   for (const char c : path) {
@@ -25,7 +28,7 @@ bool is_valid_path(std::string_view path) {
 }
 }  // namespace
 
-Expected<HttpUrl, std::string> parse_http_url(std::string_view url) {
+Result<HttpUrl> parse_http_url(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
   if (url.size() < kScheme.size() || !http::iequals(url.substr(0, kScheme.size()), kScheme)) {
     return fail("URL must start with http://");

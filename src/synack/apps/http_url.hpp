@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "synack/core/expected.hpp"
+#include "synack/core/error.hpp"
 #include "synack/wire/address.hpp"
 
 namespace synack::apps {
@@ -20,6 +20,6 @@ struct HttpUrl {
   std::string host_header() const;
 };
 
-Expected<HttpUrl, std::string> parse_http_url(std::string_view url);
+Result<HttpUrl> parse_http_url(std::string_view url);
 
 }  // namespace synack::apps

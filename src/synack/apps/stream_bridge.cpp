@@ -14,7 +14,7 @@ StreamBridge::StreamBridge(TcpLayer& tcp, Instant now, Endpoint remote, OutputSi
       receive_buffer_(std::max<std::size_t>(options.receive_chunk, 1)) {
   auto socket = tcp_.connect(now, remote);
   if (!socket) {
-    fail(socket.error());
+    fail(socket.error().code);
     return;
   }
   socket_ = *socket;
@@ -67,7 +67,7 @@ bool StreamBridge::flush_input() {
     auto sent = tcp_.send(socket_, Bytes{input_.data() + input_begin_, input_end_ - input_begin_});
     if (!sent) {
       if (sent.error() == EAGAIN) return true;
-      error_ = sent.error();
+      error_ = sent.error().code;
       return false;
     }
     input_begin_ += *sent;
@@ -88,7 +88,7 @@ bool StreamBridge::drain_received() {
     auto got = tcp_.recv(socket_, MutableBytes{receive_buffer_.data(), receive_buffer_.size()});
     if (!got) {
       if (got.error() == EAGAIN) return true;
-      error_ = got.error();
+      error_ = got.error().code;
       return false;
     }
     if (*got == 0) {

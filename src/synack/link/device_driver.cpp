@@ -37,7 +37,7 @@ DeviceDriver::~DeviceDriver() {
   loop_.set_timer(kNever, nullptr);
 }
 
-bool DeviceDriver::capture_to(const std::string& pcap_path, PcapLinkType type) {
+Status DeviceDriver::capture_to(const std::string& pcap_path, PcapLinkType type) {
   return capture_.open(pcap_path, type);
 }
 

@@ -60,9 +60,8 @@ class DeviceDriver : public FrameOutput {
   void set_on_closed(std::function<void()> hook) { on_closed_ = std::move(hook); }
 
   // Records every frame read or written, stamped with CLOCK_REALTIME so tshark shows wall time;
-  // use PcapLinkType::ethernet for TAP and raw_ip for TUN. False on failure (capture_error()).
-  bool capture_to(const std::string& pcap_path, PcapLinkType type);
-  const std::string& capture_error() const { return capture_.error(); }
+  // use PcapLinkType::ethernet for TAP and raw_ip for TUN.
+  Status capture_to(const std::string& pcap_path, PcapLinkType type);
   void flush_capture() { capture_.flush(); }
   void close_capture() { capture_.close(); }
 

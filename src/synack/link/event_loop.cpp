@@ -5,7 +5,7 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <system_error>
+#include <string>
 #include <utility>
 
 #include "synack/link/monotonic_clock.hpp"
@@ -27,38 +27,44 @@ std::uint32_t generation_of(std::uint64_t data) {
 // The timerfd has generation 0, which no watch uses.
 constexpr std::uint32_t kTimerGeneration = 0;
 
-[[noreturn]] void throw_errno(const char* what) {
-  throw std::system_error(errno, std::generic_category(), what);
-}
-
 }  // namespace
 
-EventLoop::EventLoop() {
-  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  if (epoll_fd_ < 0) throw_errno("epoll_create1");
-  timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (timer_fd_ < 0) {
-    ::close(epoll_fd_);
-    throw_errno("timerfd_create");
+Result<EventLoop> EventLoop::create() {
+  const int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd < 0) return Unexpected{errno_error("epoll_create1")};
+  const int timer_fd = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (timer_fd < 0) {
+    Error error = errno_error("timerfd_create");
+    ::close(epoll_fd);
+    return Unexpected{std::move(error)};
   }
   ::epoll_event event{};
   event.events = EPOLLIN;
-  event.data.u64 = pack(timer_fd_, kTimerGeneration);
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, timer_fd_, &event) < 0) {
-    const int saved = errno;
-    ::close(timer_fd_);
-    ::close(epoll_fd_);
-    errno = saved;
-    throw_errno("epoll_ctl(timerfd)");
+  event.data.u64 = pack(timer_fd, kTimerGeneration);
+  if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, timer_fd, &event) < 0) {
+    Error error = errno_error("epoll_ctl add timerfd");
+    ::close(timer_fd);
+    ::close(epoll_fd);
+    return Unexpected{std::move(error)};
   }
+  return EventLoop(epoll_fd, timer_fd);
 }
+
+EventLoop::EventLoop(EventLoop&& other) noexcept
+    : epoll_fd_(std::exchange(other.epoll_fd_, -1)),
+      timer_fd_(std::exchange(other.timer_fd_, -1)),
+      watches_(std::move(other.watches_)),
+      next_generation_(other.next_generation_),
+      timer_deadline_(other.timer_deadline_),
+      on_timer_(std::move(other.on_timer_)),
+      stop_requested_(other.stop_requested_) {}
 
 EventLoop::~EventLoop() {
-  ::close(timer_fd_);
-  ::close(epoll_fd_);
+  if (timer_fd_ >= 0) ::close(timer_fd_);
+  if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
-bool EventLoop::watch(int fd, std::uint32_t events, ReadyCallback on_ready) {
+Status EventLoop::watch(int fd, std::uint32_t events, ReadyCallback on_ready) {
   const bool replacing = watches_.contains(fd);
   const std::uint32_t generation = next_generation_++;
   if (next_generation_ == kTimerGeneration) next_generation_ = 1;
@@ -66,30 +72,30 @@ bool EventLoop::watch(int fd, std::uint32_t events, ReadyCallback on_ready) {
   event.events = events;
   event.data.u64 = pack(fd, generation);
   if (::epoll_ctl(epoll_fd_, replacing ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event) < 0) {
-    return false;
+    return Unexpected{errno_error("epoll_ctl watch fd " + std::to_string(fd))};
   }
   watches_[fd] = Watch{generation, std::make_shared<ReadyCallback>(std::move(on_ready))};
-  return true;
+  return {};
 }
 
-bool EventLoop::modify(int fd, std::uint32_t events) {
+Status EventLoop::modify(int fd, std::uint32_t events) {
   const auto it = watches_.find(fd);
-  if (it == watches_.end()) {
-    errno = ENOENT;
-    return false;
-  }
+  if (it == watches_.end()) return Unexpected{Error{ENOENT, "fd " + std::to_string(fd)}};
   ::epoll_event event{};
   event.events = events;
   event.data.u64 = pack(fd, it->second.generation);
-  return ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event) == 0;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event) < 0) {
+    return Unexpected{errno_error("epoll_ctl modify fd " + std::to_string(fd))};
+  }
+  return {};
 }
 
-bool EventLoop::unwatch(int fd) {
-  if (watches_.erase(fd) == 0) {
-    errno = ENOENT;
-    return false;
+Status EventLoop::unwatch(int fd) {
+  if (watches_.erase(fd) == 0) return Unexpected{Error{ENOENT, "fd " + std::to_string(fd)}};
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) < 0) {
+    return Unexpected{errno_error("epoll_ctl unwatch fd " + std::to_string(fd))};
   }
-  return ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) == 0;
+  return {};
 }
 
 void EventLoop::set_timer(Instant deadline, TimerCallback on_timer) {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "synack/core/error.hpp"
 #include "synack/core/time.hpp"
 // Deadlines given to the loop are CLOCK_MONOTONIC Instants: users need monotonic_now().
 #include "synack/link/monotonic_clock.hpp"
@@ -24,20 +25,23 @@ class EventLoop {
   using ReadyCallback = std::function<void(std::uint32_t events)>;
   using TimerCallback = std::function<void()>;
 
-  // Throws std::system_error if epoll or the timerfd cannot be created (startup only).
-  EventLoop();
+  // A loop with its epoll instance and timerfd, or why they could not be created.
+  static Result<EventLoop> create();
   ~EventLoop();
+  EventLoop(EventLoop&& other) noexcept;
+  EventLoop& operator=(EventLoop&&) = delete;
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
   // Calls `on_ready` with the epoll event bits (EPOLLIN, EPOLLOUT, EPOLLHUP, ...) while `fd` is
-  // ready for `events`. Replaces an earlier watch of the same fd. False (errno set) if epoll
+  // ready for `events`. Replaces an earlier watch of the same fd. The error is epoll's if it
   // refuses the fd. Safe to call from callbacks.
-  bool watch(int fd, std::uint32_t events, ReadyCallback on_ready);
-  bool modify(int fd, std::uint32_t events);
+  Status watch(int fd, std::uint32_t events, ReadyCallback on_ready);
+  // ENOENT if `fd` is not watched.
+  Status modify(int fd, std::uint32_t events);
   // Stops watching `fd`; a callback for it still pending in the current batch is not called.
-  // Call before closing the fd.
-  bool unwatch(int fd);
+  // Call before closing the fd. ENOENT if `fd` is not watched.
+  Status unwatch(int fd);
   bool is_watched(int fd) const { return watches_.contains(fd); }
 
   // Wakes at `deadline` (CLOCK_MONOTONIC, see monotonic_now()) and calls `on_timer` once. There
@@ -58,6 +62,7 @@ class EventLoop {
     std::shared_ptr<ReadyCallback> on_ready;
   };
 
+  EventLoop(int epoll_fd, int timer_fd) : epoll_fd_(epoll_fd), timer_fd_(timer_fd) {}
   int wait_timeout_ms(Instant until) const;
   void dispatch(const ::epoll_event& event);
   void fire_timer();

@@ -16,10 +16,6 @@ namespace {
 
 constexpr std::size_t kDefaultMtu = 1500;
 
-std::string errno_message(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
-
 // An ifreq naming `name`; the caller has checked that it fits (IFNAMSIZ includes the NUL).
 ::ifreq request_for(const std::string& name) {
   ::ifreq request{};
@@ -29,13 +25,13 @@ std::string errno_message(const std::string& what) {
 
 }  // namespace
 
-Expected<TunTapDevice, std::string> TunTapDevice::open(const std::string& name, DeviceKind kind) {
+Result<TunTapDevice> TunTapDevice::open(const std::string& name, DeviceKind kind) {
   if (name.size() >= IFNAMSIZ) {
-    return Unexpected{"device name '" + name + "' is longer than " + std::to_string(IFNAMSIZ - 1) +
-                      " characters"};
+    return Unexpected{Error{ENAMETOOLONG, "device name '" + name + "' is longer than " +
+                                              std::to_string(IFNAMSIZ - 1) + " characters"}};
   }
   const int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return Unexpected{errno_message("open /dev/net/tun")};
+  if (fd < 0) return Unexpected{errno_error("open /dev/net/tun")};
 
   // IFF_NO_PI: no 4-byte packet-information prefix, so a frame is exactly what the wire carries
   // (Documentation/networking/tuntap.rst).
@@ -43,7 +39,7 @@ Expected<TunTapDevice, std::string> TunTapDevice::open(const std::string& name, 
   request.ifr_flags =
       static_cast<short>((kind == DeviceKind::kTap ? IFF_TAP : IFF_TUN) | IFF_NO_PI);
   if (::ioctl(fd, TUNSETIFF, &request) < 0) {
-    std::string error = errno_message("TUNSETIFF " + (name.empty() ? "(any)" : name));
+    Error error = errno_error("TUNSETIFF " + (name.empty() ? "(any)" : name));
     ::close(fd);
     return Unexpected{std::move(error)};
   }

@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-#include "synack/core/expected.hpp"
+#include "synack/core/error.hpp"
 
 namespace synack {
 
@@ -21,7 +21,7 @@ class TunTapDevice {
   // read and write is exactly one frame with no extra header; the fd is non-blocking and
   // close-on-exec. An empty name lets the kernel choose one (tap0, tun0, ...). The error says
   // which step failed and why, e.g. "open /dev/net/tun: Permission denied".
-  static Expected<TunTapDevice, std::string> open(const std::string& name, DeviceKind kind);
+  static Result<TunTapDevice> open(const std::string& name, DeviceKind kind);
 
   TunTapDevice(TunTapDevice&& other) noexcept;
   TunTapDevice& operator=(TunTapDevice&& other) noexcept;

@@ -2,6 +2,9 @@
 
 #include <pcap/pcap.h>
 
+#include <cerrno>
+#include <utility>
+
 namespace synack {
 namespace {
 
@@ -18,11 +21,17 @@ Instant timestamp_of(const pcap_pkthdr& header) {
 
 }  // namespace
 
-Expected<PcapFile, std::string> read_pcap(const std::string& path) {
+Result<PcapFile> read_pcap(const std::string& path) {
   char error[PCAP_ERRBUF_SIZE] = {};
+  errno = 0;
   pcap_t* handle =
       pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, error);
-  if (handle == nullptr) return Unexpected{std::string{error}};
+  // libpcap reports errors as text: a file that cannot be opened leaves errno set (ENOENT, EACCES);
+  // one that is not a capture does not, and libpcap's words say what is wrong with it (EINVAL).
+  if (handle == nullptr) {
+    if (errno != 0) return Unexpected{errno_error("open " + path)};
+    return Unexpected{Error{EINVAL, error}};
+  }
 
   PcapFile file;
   file.datalink = pcap_datalink(handle);
@@ -38,9 +47,9 @@ Expected<PcapFile, std::string> read_pcap(const std::string& path) {
     file.packets.push_back(std::move(packet));
   }
   if (status == PCAP_ERROR) {
-    std::string message = pcap_geterr(handle);
+    Error failure{EIO, pcap_geterr(handle)};
     pcap_close(handle);
-    return Unexpected{message};
+    return Unexpected{std::move(failure)};
   }
   pcap_close(handle);
   return file;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "synack/core/bytes.hpp"
-#include "synack/core/expected.hpp"
+#include "synack/core/error.hpp"
 #include "synack/core/time.hpp"
 #include "synack/pcap/pcap_format.hpp"
 
@@ -24,7 +24,7 @@ struct PcapFile {
   std::vector<PcapPacket> packets;
 };
 
-// Reads every packet of `path`; the error is libpcap's message.
-Expected<PcapFile, std::string> read_pcap(const std::string& path);
+// Reads every packet of `path`; the error's context is libpcap's message.
+Result<PcapFile> read_pcap(const std::string& path);
 
 }  // namespace synack

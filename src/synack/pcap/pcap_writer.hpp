@@ -6,6 +6,7 @@
 #include <string>
 
 #include "synack/core/bytes.hpp"
+#include "synack/core/error.hpp"
 #include "synack/core/time.hpp"
 #include "synack/pcap/pcap_format.hpp"
 
@@ -20,25 +21,20 @@ class PcapWriter {
   PcapWriter(const PcapWriter&) = delete;
   PcapWriter& operator=(const PcapWriter&) = delete;
 
-  // Creates (truncates) `path` and writes the file header. On failure returns false and error()
-  // says why.
-  bool open(const std::string& path, PcapLinkType link_type = PcapLinkType::ethernet);
+  // Creates (truncates) `path` and writes the file header.
+  Status open(const std::string& path, PcapLinkType link_type = PcapLinkType::ethernet);
   bool is_open() const { return file_ != nullptr; }
-  // Appends one record stamped with `time` (microsecond resolution). False if not open or the
-  // write failed (error() says why).
-  bool write(Instant time, Bytes frame);
+  // Appends one record stamped with `time` (microsecond resolution). EBADF if not open.
+  Status write(Instant time, Bytes frame);
   void flush();
   // Flushes and closes; safe to call twice. The destructor calls it.
   void close();
 
-  const std::string& error() const { return error_; }
-
  private:
-  bool put(const void* data, std::size_t size);
+  Status put(const void* data, std::size_t size);
 
   std::FILE* file_ = nullptr;
   std::string path_;
-  std::string error_;
 };
 
 }  // namespace synack

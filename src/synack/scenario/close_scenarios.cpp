@@ -272,13 +272,19 @@ ScenarioResult run_retransmission_backoff(const ScenarioOptions& opt) {
                                            secs(*closed - sends.back()))
                              : "never");
   r.add("error", error == ETIMEDOUT ? "ETIMEDOUT" : std::to_string(error));
+  // RFC 8985 7.2: with one segment outstanding the tail loss probe's timeout (2 SRTT + 200 ms)
+  // is capped at the RTO, so the first resend is a probe at the RTO's instant, as in Linux; the
+  // RTO is then rearmed from the probe (7.3) without backoff.
+  const auto probes = static_cast<std::size_t>(w.client.tcp().counters().TCPLossProbes);
+  r.add("tail loss probes", std::to_string(probes));
   // Doubling from the 200 ms floor until the 120 s ceiling, then flat.
-  bool shape = !gaps.empty() && gaps[0] == cfg.rto_min;
-  for (std::size_t i = 1; i < gaps.size(); ++i) {
-    shape = shape && gaps[i] == std::min(2 * gaps[i - 1], cfg.rto_max);
+  bool shape = gaps.size() > probes;
+  for (std::size_t i = 0; shape && i <= probes; ++i) shape = gaps[i] == cfg.rto_min;
+  for (std::size_t i = probes + 1; shape && i < gaps.size(); ++i) {
+    shape = gaps[i] == std::min(2 * gaps[i - 1], cfg.rto_max);
   }
-  r.check(sends.size() == static_cast<std::size_t>(cfg.retries2) + 1,
-          "the original and tcp_retries2 retransmissions");
+  r.check(probes <= 1 && sends.size() == static_cast<std::size_t>(cfg.retries2) + 1 + probes,
+          "the original, at most one tail loss probe and tcp_retries2 retransmissions");
   r.check(shape, "each interval doubles the last, from the 200 ms RTO floor up to the 120 s cap");
   r.check(closed && *closed - sends.back() == cfg.rto_max && error == ETIMEDOUT,
           "one last RTO after the final try, then ETIMEDOUT");

@@ -99,8 +99,11 @@ BulkResult run_bulk(const BulkOptions& o) {
   Link& l = sim.connect(a, 0, b, 0, link);
 
   BulkResult r;
-  if (!o.capture_path.empty() && !sim.capture_link(l.id(), o.capture_path, &r.capture_error)) {
-    return r;
+  if (!o.capture_path.empty()) {
+    if (Status capturing = sim.capture_link(l.id(), o.capture_path); !capturing) {
+      r.capture_error = capturing.error();
+      return r;
+    }
   }
   const synack::Endpoint server_ep{IpAddress::v4(kServerIp), kServerPort};
   const auto listener = server.tcp().listen(server_ep, 4, o.server_socket);

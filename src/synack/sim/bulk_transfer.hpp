@@ -47,7 +47,7 @@ struct BulkResult {
   TcpCounters server;
   DirectionStats data_path;
   DirectionStats ack_path;
-  std::string capture_error;  // why capture_path could not be written (the run did not start)
+  std::optional<Error> capture_error;  // why capture_path could not be written (no run)
 
   bool byte_exact() const {
     return completed && received == sent && sent_sha256 == received_sha256;

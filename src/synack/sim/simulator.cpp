@@ -1,7 +1,8 @@
 #include "synack/sim/simulator.hpp"
 
 #include <algorithm>
-#include <stdexcept>
+#include <cerrno>
+#include <string>
 
 #include "synack/pcap/pcap_writer.hpp"
 
@@ -34,17 +35,14 @@ NodeId Simulator::add_node(NetworkNode& node, std::string name) {
 
 Link& Simulator::connect(NodeId a, std::size_t iface_a, NodeId b, std::size_t iface_b,
                          const LinkConfig& config) {
-  if (a >= nodes_.size() || b >= nodes_.size()) {
-    throw std::logic_error("Simulator::connect: unknown node");
-  }
+  SYNACK_CHECK(a < nodes_.size() && b < nodes_.size(), "Simulator::connect: unknown node");
   auto port = [this](NodeId node, std::size_t iface) -> auto& {
     auto& ports = nodes_[node].ports;
     if (ports.size() <= iface) ports.resize(iface + 1);
     return ports[iface];
   };
-  if (port(a, iface_a) || port(b, iface_b) || (a == b && iface_a == iface_b)) {
-    throw std::logic_error("Simulator::connect: interface already connected");
-  }
+  SYNACK_CHECK(!port(a, iface_a) && !port(b, iface_b) && !(a == b && iface_a == iface_b),
+               "Simulator::connect: interface already connected");
   const LinkId id = links_.size();
   links_.push_back(
       std::make_unique<Link>(id, Endpoint{a, iface_a}, Endpoint{b, iface_b}, config, seed_));
@@ -238,51 +236,47 @@ void Simulator::tap_link(LinkId link, FrameTap tap) {
   captures_.push_back(std::move(capture));
 }
 
-std::optional<LinkId> Simulator::link_of(NodeId node, std::size_t iface, std::string* error) const {
-  const auto& ports = nodes_.at(node).ports;
+Result<LinkId> Simulator::link_of(NodeId node, std::size_t iface) const {
+  SYNACK_CHECK(node < nodes_.size(), "Simulator: unknown node");
+  const auto& ports = nodes_[node].ports;
   if (iface >= ports.size() || !ports[iface]) {
-    if (error != nullptr) *error = "interface is not connected";
-    return std::nullopt;
+    return Unexpected{Error{ENOTCONN, nodes_[node].name + " interface " + std::to_string(iface)}};
   }
   return ports[iface]->first;
 }
 
-bool Simulator::tap_interface(NodeId node, std::size_t iface, FrameTap tap, std::string* error) {
-  if (!link_of(node, iface, error)) return false;
+Status Simulator::tap_interface(NodeId node, std::size_t iface, FrameTap tap) {
+  if (const auto link = link_of(node, iface); !link) return Unexpected{link.error()};
   Capture capture;
   capture.endpoint = Endpoint{node, iface};
   capture.tap = std::move(tap);
   captures_.push_back(std::move(capture));
-  return true;
+  return {};
 }
 
-PcapWriter* Simulator::open_capture_file(LinkId link, const std::string& path, std::string* error) {
+Result<PcapWriter*> Simulator::open_capture_file(LinkId link, const std::string& path) {
   const PcapLinkType type =
       links_.at(link)->layer() == LinkLayer::raw_ip ? PcapLinkType::raw_ip : PcapLinkType::ethernet;
   auto writer = std::make_unique<PcapWriter>();
-  if (!writer->open(path, type)) {
-    if (error != nullptr) *error = writer->error();
-    return nullptr;
-  }
+  if (Status opened = writer->open(path, type); !opened) return Unexpected{opened.error()};
   capture_files_.push_back(std::move(writer));
   return capture_files_.back().get();
 }
 
-bool Simulator::capture_link(LinkId link, const std::string& path, std::string* error) {
-  PcapWriter* writer = open_capture_file(link, path, error);
-  if (writer == nullptr) return false;
-  tap_link(link, [writer](Instant time, Bytes frame) { writer->write(time, frame); });
-  return true;
+Status Simulator::capture_link(LinkId link, const std::string& path) {
+  const auto writer = open_capture_file(link, path);
+  if (!writer) return Unexpected{writer.error()};
+  tap_link(link, [file = *writer](Instant time, Bytes frame) { file->write(time, frame); });
+  return {};
 }
 
-bool Simulator::capture_interface(NodeId node, std::size_t iface, const std::string& path,
-                                  std::string* error) {
-  const auto link = link_of(node, iface, error);
-  if (!link) return false;
-  PcapWriter* writer = open_capture_file(*link, path, error);
-  if (writer == nullptr) return false;
-  return tap_interface(
-      node, iface, [writer](Instant time, Bytes frame) { writer->write(time, frame); }, error);
+Status Simulator::capture_interface(NodeId node, std::size_t iface, const std::string& path) {
+  const auto link = link_of(node, iface);
+  if (!link) return Unexpected{link.error()};
+  const auto writer = open_capture_file(*link, path);
+  if (!writer) return Unexpected{writer.error()};
+  return tap_interface(node, iface,
+                       [file = *writer](Instant time, Bytes frame) { file->write(time, frame); });
 }
 
 void Simulator::close_captures() {

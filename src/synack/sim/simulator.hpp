@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "synack/core/bytes.hpp"
+#include "synack/core/error.hpp"
 #include "synack/core/time.hpp"
 #include "synack/sim/event_queue.hpp"
 #include "synack/sim/fault_rule.hpp"
@@ -61,9 +62,9 @@ class Simulator {
   const std::string& node_name(NodeId id) const { return nodes_.at(id).name; }
   std::size_t node_count() const { return nodes_.size(); }
 
-  // Joins (a, iface_a) and (b, iface_b) with a full-duplex link. Throws std::logic_error if a
-  // node id is unknown or an interface is already attached (a setup mistake, not a packet
-  // event). The reference stays valid for the simulator's lifetime.
+  // Joins (a, iface_a) and (b, iface_b) with a full-duplex link. An unknown node id or an
+  // interface already attached is a setup bug: SYNACK_CHECK stops the program (core/error.hpp). The
+  // reference stays valid for the simulator's lifetime.
   Link& connect(NodeId a, std::size_t iface_a, NodeId b, std::size_t iface_b,
                 const LinkConfig& config = {});
   Link& link(LinkId id) { return *links_.at(id); }
@@ -104,14 +105,12 @@ class Simulator {
   // interface.
   void tap_link(LinkId link, FrameTap tap);
   // Hands what one node interface sends (when sent) and receives (when delivered, as delivered)
-  // to `tap`, like tcpdump on that host. False (and `error` filled) if the interface is not
-  // connected.
-  bool tap_interface(NodeId node, std::size_t iface, FrameTap tap, std::string* error = nullptr);
-  // tap_link and tap_interface into a capture file (pcap/pcap_writer.hpp). Return false and fill
-  // `error` if the file cannot be created.
-  bool capture_link(LinkId link, const std::string& path, std::string* error = nullptr);
-  bool capture_interface(NodeId node, std::size_t iface, const std::string& path,
-                         std::string* error = nullptr);
+  // to `tap`, like tcpdump on that host. ENOTCONN if the interface is not connected.
+  Status tap_interface(NodeId node, std::size_t iface, FrameTap tap);
+  // tap_link and tap_interface into a capture file (pcap/pcap_writer.hpp); the error is the
+  // file's (ENOENT, EACCES, ...) or ENOTCONN.
+  Status capture_link(LinkId link, const std::string& path);
+  Status capture_interface(NodeId node, std::size_t iface, const std::string& path);
   // Flushes and closes every capture file so it can be read while the simulator lives, and
   // removes every tap.
   void close_captures();
@@ -156,8 +155,8 @@ class Simulator {
   void capture_sent(LinkId link, Endpoint from, Bytes frame);
   void capture_received(Endpoint to, Bytes frame);
   // A writer for `path` with the link type of `link`, kept open until close_captures().
-  PcapWriter* open_capture_file(LinkId link, const std::string& path, std::string* error);
-  std::optional<LinkId> link_of(NodeId node, std::size_t iface, std::string* error) const;
+  Result<PcapWriter*> open_capture_file(LinkId link, const std::string& path);
+  Result<LinkId> link_of(NodeId node, std::size_t iface) const;
   void clear_livelock_guards();
   std::size_t store_event(PendingEvent event);
   ByteVector take_buffer();

@@ -8,8 +8,15 @@
 namespace synack {
 
 namespace {
+SecretKey fresh_key() {
+  auto key = random_secret_key();
+  // No safe stack exists without secret keys (ISNs and cookies would be guessable), and Linux has
+  // had getrandom(2) since 3.17: a system without entropy must pass StackConfig::secrets.
+  SYNACK_CHECK(key.has_value(), "no entropy for the TCP secrets; pass StackConfig::secrets");
+  return *key;
+}
 TcpSecrets fresh_secrets() {
-  return TcpSecrets{random_secret_key(), random_secret_key(), random_secret_key()};
+  return TcpSecrets{fresh_key(), fresh_key(), fresh_key()};
 }
 std::uint32_t slot_of(SocketId id) {
   return static_cast<std::uint32_t>(id);
@@ -81,8 +88,8 @@ void TcpLayer::release(SocketId id) {
 
 // ---------------------------------------------------------------- API
 
-Expected<SocketId, int> TcpLayer::listen(const Endpoint& local, int backlog,
-                                         std::optional<TcpSocketOptions> options) {
+Result<SocketId> TcpLayer::listen(const Endpoint& local, int backlog,
+                                  std::optional<TcpSocketOptions> options) {
   if (listeners_.count(local)) return Unexpected{EADDRINUSE};
   if (!is_unspecified(local.address) && !ip_.is_local_address(local.address)) {
     return Unexpected{EADDRNOTAVAIL};
@@ -98,7 +105,7 @@ Expected<SocketId, int> TcpLayer::listen(const Endpoint& local, int backlog,
   return id;
 }
 
-Expected<SocketId, int> TcpLayer::accept(SocketId listener_id) {
+Result<SocketId> TcpLayer::accept(SocketId listener_id) {
   Socket* ls = find_owned(listener_id);
   if (!ls) return Unexpected{EBADF};
   if (!ls->listener) return Unexpected{EINVAL};
@@ -112,9 +119,9 @@ Expected<SocketId, int> TcpLayer::accept(SocketId listener_id) {
   return Unexpected{EAGAIN};
 }
 
-Expected<SocketId, int> TcpLayer::connect(Instant now, const Endpoint& remote,
-                                          std::optional<Endpoint> local,
-                                          std::optional<TcpSocketOptions> options) {
+Result<SocketId> TcpLayer::connect(Instant now, const Endpoint& remote,
+                                   std::optional<Endpoint> local,
+                                   std::optional<TcpSocketOptions> options) {
   now_ = std::max(now_, now);
   if (demux_.size() >= ctx_.config.max_connections) return Unexpected{ENOBUFS};
   const auto route = ip_.route_to(remote.address);
@@ -140,7 +147,7 @@ Expected<SocketId, int> TcpLayer::connect(Instant now, const Endpoint& remote,
   return id;
 }
 
-Expected<std::size_t, int> TcpLayer::send(SocketId id, Bytes data) {
+Result<std::size_t> TcpLayer::send(SocketId id, Bytes data) {
   Socket* s = find_owned(id);
   if (!s) return Unexpected{EBADF};
   if (!s->connection) return Unexpected{ENOTCONN};
@@ -161,7 +168,7 @@ Expected<std::size_t, int> TcpLayer::send(SocketId id, Bytes data) {
   return n;
 }
 
-Expected<std::size_t, int> TcpLayer::recv(SocketId id, MutableBytes out) {
+Result<std::size_t> TcpLayer::recv(SocketId id, MutableBytes out) {
   Socket* s = find_owned(id);
   if (!s) return Unexpected{EBADF};
   if (!s->connection) return Unexpected{ENOTCONN};
@@ -178,18 +185,18 @@ Expected<std::size_t, int> TcpLayer::recv(SocketId id, MutableBytes out) {
   return Unexpected{EAGAIN};
 }
 
-int TcpLayer::shutdown(SocketId id, ShutdownHow how) {
+Status TcpLayer::shutdown(SocketId id, ShutdownHow how) {
   Socket* s = find_owned(id);
-  if (!s) return EBADF;
-  if (!s->connection || s->detached) return ENOTCONN;
+  if (!s) return Unexpected{EBADF};
+  if (!s->connection || s->detached) return Unexpected{ENOTCONN};
   if (how == ShutdownHow::kWrite || how == ShutdownHow::kBoth) s->connection->shutdown_write();
   settle(id);
-  return 0;
+  return {};
 }
 
-int TcpLayer::close(SocketId id) {
+Status TcpLayer::close(SocketId id) {
   Socket* s = find_owned(id);
-  if (!s) return EBADF;
+  if (!s) return Unexpected{EBADF};
   if (s->listener) {
     // Linux: pending connections that were never accepted are reset, half-open ones dropped.
     Listener& l = *s->listener;
@@ -203,57 +210,57 @@ int TcpLayer::close(SocketId id) {
     ctx_.trace_state(now_, FourTuple{l.local(), {}}, TcpState::kListen, TcpState::kClosed, "close");
     listeners_.erase(l.local());
     release(id);
-    return 0;
+    return {};
   }
   s->app_owned = false;
   if (s->detached) {
     release(id);
-    return 0;
+    return {};
   }
   s->connection->close();
   settle(id);
-  return 0;
+  return {};
 }
 
-int TcpLayer::abort(SocketId id) {
+Status TcpLayer::abort(SocketId id) {
   Socket* s = find_owned(id);
-  if (!s) return EBADF;
+  if (!s) return Unexpected{EBADF};
   if (s->listener) return close(id);
   s->app_owned = false;
   if (!s->detached) {
     s->connection->abort();
     settle(id);
-    return 0;
+    return {};
   }
   release(id);
-  return 0;
+  return {};
 }
 
-int TcpLayer::set_no_delay(SocketId id, bool on) {
+Status TcpLayer::set_no_delay(SocketId id, bool on) {
   Socket* s = find_owned(id);
-  if (!s) return EBADF;
-  if (!s->connection) return ENOTCONN;
+  if (!s) return Unexpected{EBADF};
+  if (!s->connection) return Unexpected{ENOTCONN};
   s->connection->set_no_delay(on);
   if (!s->detached) settle(id);
-  return 0;
+  return {};
 }
 
-int TcpLayer::set_keepalive(SocketId id, bool on, Duration idle, Duration interval, int probes) {
+Status TcpLayer::set_keepalive(SocketId id, bool on, Duration idle, Duration interval, int probes) {
   Socket* s = find_owned(id);
-  if (!s) return EBADF;
-  if (!s->connection) return ENOTCONN;
-  if (idle <= Duration{0} || interval <= Duration{0} || probes <= 0) return EINVAL;
+  if (!s) return Unexpected{EBADF};
+  if (!s->connection) return Unexpected{ENOTCONN};
+  if (idle <= Duration{0} || interval <= Duration{0} || probes <= 0) return Unexpected{EINVAL};
   s->connection->set_keepalive(on, idle, interval, probes);
   if (!s->detached) settle(id);
-  return 0;
+  return {};
 }
 
-int TcpLayer::set_congestion(SocketId id, CongestionAlgorithm algorithm) {
+Status TcpLayer::set_congestion(SocketId id, CongestionAlgorithm algorithm) {
   Socket* s = find_owned(id);
-  if (!s) return EBADF;
-  if (!s->connection) return ENOTCONN;
+  if (!s) return Unexpected{EBADF};
+  if (!s->connection) return Unexpected{ENOTCONN};
   s->connection->set_congestion(algorithm);
-  return 0;
+  return {};
 }
 
 std::optional<TcpSocketOptions> TcpLayer::socket_options(SocketId id) const {

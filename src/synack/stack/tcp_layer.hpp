@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "synack/core/expected.hpp"
+#include "synack/core/error.hpp"
 #include "synack/stack/transport.hpp"
 #include "synack/tcp/connection.hpp"
 #include "synack/tcp/context.hpp"
@@ -47,41 +47,42 @@ class TcpLayer : public TransportHandler, private SegmentSink {
   TcpLayer& operator=(const TcpLayer&) = delete;
   ~TcpLayer() override;
 
-  // ---- socket API; errors are errno values ----
+  // ---- socket API: Result<T> or Status, errors carry errno values (core/error.hpp) ----
   // Listens on `local` (address all-zero = any local address). EADDRINUSE if taken.
   // Options (buffer sizes, Nagle, keepalive, congestion control) default to the TcpConfig's;
   // connections accepted from a listener inherit the listener's.
-  Expected<SocketId, int> listen(const Endpoint& local, int backlog,
-                                 std::optional<TcpSocketOptions> options = std::nullopt);
+  Result<SocketId> listen(const Endpoint& local, int backlog,
+                          std::optional<TcpSocketOptions> options = std::nullopt);
   // The next completed connection, EAGAIN if none (EINVAL for a non-listener).
-  Expected<SocketId, int> accept(SocketId listener);
+  Result<SocketId> accept(SocketId listener);
   // Starts an active open (non-blocking: like EINPROGRESS, the socket becomes writable when
   // ESTABLISHED, or reports ECONNREFUSED / ETIMEDOUT through take_error()); ENOBUFS at the
   // max_connections limit. Without `local`
   // the source address comes from the route and the port from the ephemeral range.
-  Expected<SocketId, int> connect(Instant now, const Endpoint& remote,
-                                  std::optional<Endpoint> local = std::nullopt,
-                                  std::optional<TcpSocketOptions> options = std::nullopt);
+  Result<SocketId> connect(Instant now, const Endpoint& remote,
+                           std::optional<Endpoint> local = std::nullopt,
+                           std::optional<TcpSocketOptions> options = std::nullopt);
   // Bytes taken into the send buffer: EAGAIN when full, EPIPE after shutdown, the connection's
   // error once it failed, ENOTCONN before it exists.
-  Expected<std::size_t, int> send(SocketId socket, Bytes data);
+  Result<std::size_t> send(SocketId socket, Bytes data);
   // Bytes read; 0 at end of stream (peer's FIN); EAGAIN when nothing is there yet.
-  Expected<std::size_t, int> recv(SocketId socket, MutableBytes out);
-  int shutdown(SocketId socket, ShutdownHow how);
+  Result<std::size_t> recv(SocketId socket, MutableBytes out);
+  Status shutdown(SocketId socket, ShutdownHow how);
   // Releases the handle. A connection closes gracefully (FIN, or RST if unread data remains)
   // and lives on, orphaned, until its close completes.
-  int close(SocketId socket);
+  Status close(SocketId socket);
   // RST now and release the handle.
-  int abort(SocketId socket);
-  int set_no_delay(SocketId socket, bool on);
+  Status abort(SocketId socket);
+  Status set_no_delay(SocketId socket, bool on);
   // SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT.
-  int set_keepalive(SocketId socket, bool on, Duration idle, Duration interval, int probes);
+  Status set_keepalive(SocketId socket, bool on, Duration idle, Duration interval, int probes);
   // TCP_CONGESTION.
-  int set_congestion(SocketId socket, CongestionAlgorithm algorithm);
+  Status set_congestion(SocketId socket, CongestionAlgorithm algorithm);
   std::optional<TcpSocketOptions> socket_options(SocketId socket) const;
 
   std::uint32_t events(SocketId socket) const;
-  // The pending error (SO_ERROR): returned once, then cleared.
+  // The pending error (SO_ERROR): returned once, then cleared; 0 if none, EBADF for a socket
+  // that is not open. An errno value as data, like getsockopt(SO_ERROR)'s, not a failed call.
   int take_error(SocketId socket);
   // The connection's state as the application sees it (CLOSED once it left for TIME_WAIT).
   std::optional<TcpState> state(SocketId socket) const;

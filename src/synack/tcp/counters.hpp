@@ -50,6 +50,10 @@ namespace synack {
   X(TCPFastRetrans)         /* retransmissions in loss recovery (not by the timer) */           \
   X(TCPSackRecovery)        /* loss recoveries driven by SACK (RFC 6675) */                     \
   X(TCPRenoRecovery)        /* loss recoveries without SACK (RFC 6582) */                       \
+  X(TCPLossProbes)          /* tail loss probes sent (RFC 8985 section 7) */                    \
+  X(TCPLossProbeRecovery)   /* losses repaired by a tail loss probe */                          \
+  X(TCPLostRetransmit)      /* retransmissions RACK found lost again (RFC 8985) */              \
+  X(TCPDSACKRecv)           /* D-SACK blocks received: a segment arrived twice (RFC 2883) */    \
   X(TCPWinProbe)            /* zero-window probes sent */                                       \
   X(TCPKeepAlive)           /* keepalive probes sent */                                         \
   X(TCPAbortOnKeepalive)    /* connections aborted because keepalive probes went unanswered */

@@ -2,16 +2,15 @@
 
 #include <algorithm>
 #include <cstring>
-#include <system_error>
 
 #include "synack/core/entropy.hpp"
 
 namespace synack {
 
-SecretKey random_secret_key() {
+Result<SecretKey> random_secret_key() {
   SecretKey key;
   if (const int error = fill_with_os_entropy(key); error != 0) {
-    throw std::system_error(error, std::generic_category(), "reading the system's entropy");
+    return Unexpected{Error{error, "reading the system's entropy"}};
   }
   return key;
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 
+#include "synack/core/error.hpp"
 #include "synack/core/seq_num.hpp"
 #include "synack/core/siphash.hpp"
 #include "synack/core/time.hpp"
@@ -16,9 +17,9 @@ namespace synack {
 
 using SecretKey = SipHashKey;
 
-// A fresh random key from the operating system's CSPRNG (core/entropy.hpp). Throws
-// std::system_error if the system has none to give; StackConfig::secrets avoids the call.
-SecretKey random_secret_key();
+// A fresh random key from the operating system's CSPRNG (core/entropy.hpp), or the error of a
+// system that has none to give; StackConfig::secrets avoids the call.
+Result<SecretKey> random_secret_key();
 
 // SipHash-2-4 of the 4-tuple (and `extra`) under `key`: the F of RFC 6528, reused by SYN
 // cookies and timestamp offsets with their own keys.

@@ -27,6 +27,13 @@ class ReassemblyRanges {
   SeqNum advance(SeqNum rcv_nxt);
   bool empty() const { return ranges_.empty(); }
   std::size_t size() const { return ranges_.size(); }
+  // Whether [start, end) was already received (lies within one kept range).
+  bool holds(SeqNum start, SeqNum end) const {
+    for (const SackBlock& r : ranges_.ranges()) {
+      if (!(start < r.left) && !(r.right < end)) return true;
+    }
+    return false;
+  }
 
   // A FIN seen out of order: it counts once the data before it is complete.
   void set_fin(SeqNum fin_seq) { fin_ = fin_seq; }

@@ -17,6 +17,9 @@ struct TcpSocketOptions {
   Duration keepalive_interval = seconds(75);
   int keepalive_probes = 9;
   CongestionAlgorithm congestion = CongestionAlgorithm::kCubic;
+  // With SACK: RACK-TLP loss detection (RFC 8985, Linux's default); off, RFC 6675's
+  // three-duplicate-ACK threshold (Linux: tcp_recovery without RACK_LOSS_DETECTION).
+  bool rack = true;
 
   static TcpSocketOptions from(const TcpConfig& c) {
     TcpSocketOptions o;

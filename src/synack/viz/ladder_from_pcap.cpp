@@ -1,5 +1,6 @@
 #include "synack/viz/ladder_from_pcap.hpp"
 
+#include <cerrno>
 #include <map>
 #include <optional>
 #include <utility>
@@ -102,13 +103,14 @@ std::vector<Ladder> ladders_from_capture(const PcapFile& capture,
   return ladders;
 }
 
-Expected<std::vector<Ladder>, std::string> ladders_from_pcap(const std::string& path,
-                                                             const PcapLadderOptions& options) {
+Result<std::vector<Ladder>> ladders_from_pcap(const std::string& path,
+                                              const PcapLadderOptions& options) {
   auto capture = read_pcap(path);
   if (!capture) return Unexpected{capture.error()};
   if (capture->link_type == PcapLinkType::unknown) {
-    return Unexpected{std::string("unsupported link type (DLT ") +
-                      std::to_string(capture->datalink) + "): need Ethernet or raw IP"};
+    return Unexpected{Error{EPROTONOSUPPORT, path + ": link type (DLT " +
+                                                 std::to_string(capture->datalink) +
+                                                 ") is neither Ethernet nor raw IP"}};
   }
   return ladders_from_capture(*capture, options);
 }

@@ -21,9 +21,9 @@ struct PcapLadderOptions {
 std::vector<Ladder> ladders_from_capture(const PcapFile& capture,
                                          const PcapLadderOptions& options = {});
 
-// Reads `path` with read_pcap; the error is libpcap's message (or says the link type is not
-// Ethernet or raw IP).
-Expected<std::vector<Ladder>, std::string> ladders_from_pcap(const std::string& path,
-                                                             const PcapLadderOptions& options = {});
+// Reads `path` with read_pcap; the error is read_pcap's, or EPROTONOSUPPORT when the link type is
+// not Ethernet or raw IP).
+Result<std::vector<Ladder>> ladders_from_pcap(const std::string& path,
+                                              const PcapLadderOptions& options = {});
 
 }  // namespace synack::viz
