@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "synack/core/error.hpp"
 #include "synack/wire/arp.hpp"
 #include "synack/wire/checksum.hpp"
 #include "synack/wire/ethernet.hpp"
@@ -28,6 +29,14 @@ std::size_t pool_size_for(const HostConfig& c) {
   return c.output_queue_capacity + c.arp.max_resolutions * kArpMaxPendingPerHop + 1;
 }
 
+SecretKey fresh_ip_id_key() {
+  auto key = random_secret_key();
+  // Without a secret the identifications would be predictable (RFC 7739 section 5): a system
+  // without entropy must pass HostConfig::ip_id_key (or StackConfig::secrets).
+  SYNACK_CHECK(key.has_value(), "no entropy for the IP ID key; pass HostConfig::ip_id_key");
+  return *key;
+}
+
 }  // namespace
 
 Host::Host(const HostConfig& config)
@@ -36,7 +45,7 @@ Host::Host(const HostConfig& config)
       output_(std::max<std::size_t>(config.output_queue_capacity, 1)),
       arp_(config.arp),
       reassembler_(config.reassembly, counters_.reassembly),
-      ip_ids_(config.ip_id_key ? *config.ip_id_key : random_secret_key()) {
+      ip_ids_(config.ip_id_key ? *config.ip_id_key : fresh_ip_id_key()) {
   ping_replies_.reserve(std::min<std::size_t>(config.max_ping_replies, 64));
 }
 
