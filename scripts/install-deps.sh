@@ -13,6 +13,7 @@ packages=(
   tshark tcpdump librsvg2-bin libxml2-utils iproute2 iputils-ping curl python3
   emscripten chromium
   fonts-wqy-microhei  # CJK glyphs for the page's Chinese in headless chromium (make screenshots)
+  hping3 nmap python3-scapy bc  # the attack tests in tests/interop; bc for their timings
 )
 # Node.js and npm for emscripten's tools and the browser tests, unless a node is there already
 # (a NodeSource node carries its own npm, which Debian's npm package would conflict with).

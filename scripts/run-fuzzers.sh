@@ -9,7 +9,7 @@ seconds=${FUZZ_SECONDS:-60}
 only=${FUZZ_TARGET:-}
 
 make_stack_seeds() {
-  local captures="$build/captures" seeds="$build/seeds/fuzz_stack"
+  local captures="$build/captures" seeds="$build/seeds/fuzz_stack" name
   mkdir -p "$captures" "$seeds"
   # The CLI comes from the normal build (an instrumented CLI would be slow and noisy).
   local cli="${SYNACK_CLI:-build/bin/synack}"

@@ -21,6 +21,7 @@
 #include "synack/link/monotonic_clock.hpp"
 #include "synack/link/wall_clock.hpp"
 #include "synack/pcap/pcap_reader.hpp"
+#include "synack/stack/ip_id.hpp"
 #include "synack/stack/stack.hpp"
 
 namespace synack {
@@ -112,11 +113,28 @@ ByteVector echo_request(std::uint16_t sequence) {
                      icmp_echo(/*reply=*/false, 0x5a5a, sequence, echo_data()), 0x1111);
 }
 
-// What the Stack must answer: RFC 792 echo reply, identification counting from 0, DF, TTL 64.
-ByteVector echo_reply(std::uint16_t sequence, std::uint16_t identification) {
+// The Stack's IP identification key, fixed so that its IDs can be expected exactly.
+const SecretKey kIpIdKey{7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7};
+
+StackConfig stack_config() {
+  StackConfig c;
+  c.host.ip_id_key = kIpIdKey;
+  return c;
+}
+
+// The identification of the Stack's n-th datagram (0-based) to the peer: consecutive values of
+// its keyed counter for this destination (RFC 6864, tested in tests/stack).
+std::uint16_t nth_id(std::uint16_t n) {
+  IpIdGenerator ids(kIpIdKey);
+  std::uint16_t id = 0;
+  for (std::uint16_t i = 0; i <= n; ++i) id = ids.next(kStackIp, kPeerIp, kIpProtocolIcmp);
+  return id;
+}
+
+// What the Stack must answer: RFC 792 echo reply, its `n`-th datagram, no DF, TTL 64.
+ByteVector echo_reply(std::uint16_t sequence, std::uint16_t n) {
   return ipv4_packet(kStackIp, kPeerIp, kIpProtocolIcmp,
-                     icmp_echo(/*reply=*/true, 0x5a5a, sequence, echo_data()), identification,
-                     0x4000);
+                     icmp_echo(/*reply=*/true, 0x5a5a, sequence, echo_data()), nth_id(n), 0);
 }
 
 namespace tcp_flags {
@@ -221,7 +239,7 @@ class StackBehindDriver : public ::testing::Test {
 
   PacketPeer peer;
   EventLoop loop = new_event_loop();
-  Stack stack;
+  Stack stack{stack_config()};
 };
 
 TEST_F(StackBehindDriver, AnswersAnEchoRequestWithAnExactEchoReply) {

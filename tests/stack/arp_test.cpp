@@ -110,7 +110,7 @@ TEST(HostArp, SendToUnresolvedHopBroadcastsExactRequestThenSendsQueuedPacket) {
   ASSERT_EQ(out.frames.size(), 1u);
   EXPECT_EQ(out.frames[0].bytes, kRequestFromAForB);
   EXPECT_EQ(host.counters().arp_requests_sent, 1u);
-  EXPECT_EQ(host.next_deadline(), at_ms(1000));  // first retry
+  EXPECT_EQ(host.next_deadline(), at_ms(100));  // the quick second request
 
   out.frames.clear();
   host.receive_frame(at_ms(5), 0, reply_from_b_to_a(), out);
@@ -166,37 +166,47 @@ TEST(HostArp, PendingQueueKeepsTheNewestFourPackets) {
   }
 }
 
-TEST(HostArp, RetriesEverySecondThreeRequestsThenDropsPending) {
+TEST(HostArp, RetriesQuicklyOnceThenEverySecondThenDropsPendingAtThreeSeconds) {
   Host host;
   host.add_interface(config_a());
   CapturingOutput out;
   ASSERT_TRUE(send_tagged(host, at_ms(0), kIpB, 1));
   ASSERT_TRUE(send_tagged(host, at_ms(0), kIpB, 2));
   host.poll(at_ms(0), out);
-  EXPECT_EQ(out.frames.size(), 1u);
+  EXPECT_EQ(out.frames.size(), 1u);  // the first request leaves at once
 
-  host.poll(at_ms(999), out);
+  // The second follows 100 ms later: a peer that missed the first costs no SYN retransmission.
+  EXPECT_EQ(host.next_deadline(), at_ms(100));
+  host.poll(at_ms(99), out);
   EXPECT_EQ(out.frames.size(), 1u);
-  EXPECT_EQ(host.next_deadline(), at_ms(1000));
-  host.poll(at_ms(1000), out);
+  host.poll(at_ms(100), out);
   EXPECT_EQ(out.frames.size(), 2u);
+  // Then every second from the start, as Linux (retrans_time 1 s).
+  EXPECT_EQ(host.next_deadline(), at_ms(1000));
+  host.poll(at_ms(999), out);
+  EXPECT_EQ(out.frames.size(), 2u);
+  host.poll(at_ms(1000), out);
+  EXPECT_EQ(out.frames.size(), 3u);
   EXPECT_EQ(host.next_deadline(), at_ms(2000));
   host.poll(at_ms(2000), out);
-  ASSERT_EQ(out.frames.size(), 3u);
+  ASSERT_EQ(out.frames.size(), 4u);
   for (const auto& f : out.frames) EXPECT_EQ(f.bytes, kRequestFromAForB);
   EXPECT_EQ(host.next_deadline(), at_ms(3000));
+  host.poll(at_ms(2999), out);
   EXPECT_EQ(host.counters().arp_resolution_failures, 0u);
 
+  // One second after the last request the resolution fails, like Linux's NUD_FAILED at 3 s.
   host.poll(at_ms(3000), out);
-  EXPECT_EQ(out.frames.size(), 3u);
-  EXPECT_EQ(host.counters().arp_requests_sent, 3u);
+  EXPECT_EQ(out.frames.size(), 4u);
+  EXPECT_EQ(host.counters().arp_requests_sent, 4u);
   EXPECT_EQ(host.counters().arp_resolution_failures, 1u);
   EXPECT_EQ(host.counters().arp_unresolved_drops, 2u);
+  EXPECT_EQ(host.counters().arp_unreachable_reports, 0u);  // not TCP: nobody to tell
   EXPECT_EQ(host.next_deadline(), kNever);
 
   // A late reply finds nothing waiting and sends nothing.
   host.receive_frame(at_ms(3500), 0, reply_from_b_to_a(), out);
-  EXPECT_EQ(out.frames.size(), 3u);
+  EXPECT_EQ(out.frames.size(), 4u);
 }
 
 TEST(HostArp, TooManyUnresolvedNextHopsRefusesTheNewOne) {

@@ -49,7 +49,8 @@ TEST(HostCounters, ForEachListsLinuxStyleNamesWithValues) {
     EXPECT_EQ(value, it == moved.end() ? 0u : it->second) << name;
   }
   for (const auto& [name, value] : moved) EXPECT_TRUE(values.count(name)) << name;
-  for (const char* name : {"FragmentsDropped", "ArpRequestsSent", "Ipv4Error.BadChecksum"}) {
+  for (const char* name : {"ReasmReqds", "ReasmOKs", "ReasmFails", "ReasmTimeout", "FragCreates",
+                           "EthBroadcastUnicastIp", "ArpRequestsSent", "Ipv4Error.BadChecksum"}) {
     EXPECT_TRUE(values.count(name)) << name;
   }
 }

@@ -34,14 +34,16 @@ TEST_F(HostInput, EchoRequestGetsExactEchoReply) {
   // Checksums computed by an independent implementation (Python, RFC 1071).
   const ByteVector expected = {
       0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00,
-      // IPv4: len 36, id 0 (first packet of A), DF, TTL 64, ICMP, checksum 0x26d7, A -> B
-      0x45, 0x00, 0x00, 0x24, 0x00, 0x00, 0x40, 0x00, 0x40, 0x01, 0x26, 0xd7, 0x0a, 0x00, 0x00,
+      // IPv4: len 36, id (zeroed below), no DF (ICMP may be fragmented, as Linux's replies),
+      // TTL 64, ICMP, checksum 0x66d7 with id 0, A -> B
+      0x45, 0x00, 0x00, 0x24, 0x00, 0x00, 0x00, 0x00, 0x40, 0x01, 0x66, 0xd7, 0x0a, 0x00, 0x00,
       0x01, 0x0a, 0x00, 0x00, 0x02,
       // ICMP echo reply: type 0, code 0, checksum 0xe1b4, id 0x1234, seq 7, data echoed
       0x00, 0x00, 0xe1, 0xb4, 0x12, 0x34, 0x00, 0x07, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
       0x07};
   ASSERT_EQ(out.frames.size(), 1u);
-  EXPECT_EQ(out.frames[0].bytes, expected);
+  EXPECT_EQ(with_ip_id_zeroed(out.frames[0].bytes, 14), expected);
+  EXPECT_EQ(reference_checksum(Bytes{out.frames[0].bytes.data() + 14, 20}), 0);
   const auto& c = host.counters();
   EXPECT_EQ(c.in_receives, 1u);
   EXPECT_EQ(c.in_delivers, 1u);
@@ -121,13 +123,40 @@ TEST_F(HostInput, TrailingLinkPaddingIsIgnored) {
   EXPECT_EQ(out.frames[0].bytes.size(), 14u + 36u);
 }
 
-TEST_F(HostInput, FragmentsAreCountedAndDropped) {
-  const ByteVector icmp = icmp_echo(false, 1, 1, kEchoData);
-  receive_ip(ipv4_packet(kIpB, kIpA, 1, icmp, 0x2222, 0x2000));  // MF, offset 0
-  receive_ip(ipv4_packet(kIpB, kIpA, 1, icmp, 0x2222, 0x0001));  // offset 8
+TEST_F(HostInput, FragmentedEchoRequestIsReassembledAndAnswered) {
+  const ByteVector icmp = icmp_echo(false, 1, 1, kEchoData);  // 16 bytes: 8 + 8
+  const ByteVector first(icmp.begin(), icmp.begin() + 8);
+  const ByteVector second(icmp.begin() + 8, icmp.end());
+  receive_ip(ipv4_packet(kIpB, kIpA, 1, first, 0x2222, 0x2000));  // MF, offset 0
   EXPECT_TRUE(out.frames.empty());
-  EXPECT_EQ(host.counters().fragments_dropped, 2u);
+  EXPECT_EQ(host.next_deadline(), at_ms(30'001));  // the reassembly timeout (ipfrag_time)
+  receive_ip(ipv4_packet(kIpB, kIpA, 1, second, 0x2222, 0x0001));  // offset 8, last
+  ASSERT_EQ(out.frames.size(), 1u);
+  EXPECT_EQ(host.counters().reassembly.reasm_reqds, 2u);
+  EXPECT_EQ(host.counters().reassembly.reasm_oks, 1u);
+  EXPECT_EQ(host.counters().icmp_in_echos, 1u);
+  EXPECT_EQ(host.next_deadline(), kNever);
+}
+
+// RFC 1122 3.3.6: a unicast datagram that came in a link-layer broadcast is discarded.
+TEST_F(HostInput, UnicastDatagramInBroadcastFrameIsDiscarded) {
+  const ByteVector ip = echo_request_to(kIpA);
+  host.receive_frame(at_ms(1), 0, ethernet(MacAddress::broadcast(), kMacB, 0x0800, ip), out);
+  EXPECT_TRUE(out.frames.empty());
+  EXPECT_EQ(host.counters().eth_broadcast_unicast_ip, 1u);
   EXPECT_EQ(host.counters().icmp_in_msgs, 0u);
+  EXPECT_EQ(host.counters().in_delivers, 0u);
+  // The same datagram in a frame to our MAC is answered.
+  host.receive_frame(at_ms(2), 0, ethernet(kMacA, kMacB, 0x0800, ip), out);
+  EXPECT_EQ(out.frames.size(), 1u);
+  // A TCP SYN to our address in a broadcast frame is discarded before TCP sees it.
+  host.receive_frame(at_ms(3), 0,
+                     ethernet(MacAddress::broadcast(), kMacB, 0x0800,
+                              ipv4_packet(kIpB, kIpA, 6, tcp_segment(kIpB, kIpA, {}))),
+                     out);
+  EXPECT_EQ(out.frames.size(), 1u);
+  EXPECT_EQ(host.counters().eth_broadcast_unicast_ip, 2u);
+  EXPECT_EQ(host.counters().tcp_no_handler, 0u);
 }
 
 TEST_F(HostInput, MalformedIcmpIsCounted) {

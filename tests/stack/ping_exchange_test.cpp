@@ -92,16 +92,17 @@ TEST(PingExchange, ArpThenEchoRequestAndReplyByteForByte) {
                                 0x02, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x02,
                                 0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x0a, 0x00, 0x00, 0x02, 0x02,
                                 0x00, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01};
-  // IPv4 id 0, DF, TTL 64, ICMP; echo id 0x1234, seq 7, data 00..07. Checksums (0x26d7 for
-  // both IP headers, 0xd9b4 request, 0xe1b4 reply) computed independently with Python.
+  // IPv4 id zeroed (keyed per destination, checked below), no DF, TTL 64, ICMP; echo id 0x1234,
+  // seq 7, data 00..07. Checksums (0x66d7 for both IP headers with id 0, 0xd9b4 request,
+  // 0xe1b4 reply) computed independently with Python.
   const ByteVector echo_request = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00,
                                    0x00, 0x01, 0x08, 0x00, 0x45, 0x00, 0x00, 0x24, 0x00, 0x00,
-                                   0x40, 0x00, 0x40, 0x01, 0x26, 0xd7, 0x0a, 0x00, 0x00, 0x01,
+                                   0x00, 0x00, 0x40, 0x01, 0x66, 0xd7, 0x0a, 0x00, 0x00, 0x01,
                                    0x0a, 0x00, 0x00, 0x02, 0x08, 0x00, 0xd9, 0xb4, 0x12, 0x34,
                                    0x00, 0x07, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07};
   const ByteVector echo_reply = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00,
                                  0x00, 0x02, 0x08, 0x00, 0x45, 0x00, 0x00, 0x24, 0x00, 0x00,
-                                 0x40, 0x00, 0x40, 0x01, 0x26, 0xd7, 0x0a, 0x00, 0x00, 0x02,
+                                 0x00, 0x00, 0x40, 0x01, 0x66, 0xd7, 0x0a, 0x00, 0x00, 0x02,
                                  0x0a, 0x00, 0x00, 0x01, 0x00, 0x00, 0xe1, 0xb4, 0x12, 0x34,
                                  0x00, 0x07, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07};
 
@@ -114,10 +115,10 @@ TEST(PingExchange, ArpThenEchoRequestAndReplyByteForByte) {
   EXPECT_EQ(link.trace[1].bytes, arp_reply);
   EXPECT_EQ(link.trace[2].sent_at, at_ms(2));
   EXPECT_EQ(link.trace[2].from, 0);
-  EXPECT_EQ(link.trace[2].bytes, echo_request);
+  EXPECT_EQ(with_ip_id_zeroed(link.trace[2].bytes, 14), echo_request);
   EXPECT_EQ(link.trace[3].sent_at, at_ms(3));
   EXPECT_EQ(link.trace[3].from, 1);
-  EXPECT_EQ(link.trace[3].bytes, echo_reply);
+  EXPECT_EQ(with_ip_id_zeroed(link.trace[3].bytes, 14), echo_reply);
 
   const std::vector<PingReply> replies = a.take_ping_replies();
   ASSERT_EQ(replies.size(), 1u);
@@ -129,7 +130,9 @@ TEST(PingExchange, ArpThenEchoRequestAndReplyByteForByte) {
   link.run_until(at_ms(100));
   ASSERT_EQ(link.trace.size(), 6u);
   EXPECT_EQ(link.trace[4].sent_at, at_ms(10));
-  EXPECT_EQ(link.trace[4].bytes[14 + 5], 1);  // A's second IP identification
+  // A's second datagram to B takes the next identification of A's counter for B.
+  EXPECT_EQ(ip_id_at(link.trace[4].bytes, 14),
+            static_cast<std::uint16_t>(ip_id_at(link.trace[2].bytes, 14) + 1));
   EXPECT_EQ(link.trace[5].sent_at, at_ms(11));
   const std::vector<PingReply> second = a.take_ping_replies();
   ASSERT_EQ(second.size(), 1u);
@@ -144,21 +147,24 @@ TEST(PingExchange, ArpThenEchoRequestAndReplyByteForByte) {
   EXPECT_EQ(b.next_deadline(), kNever);
 }
 
-TEST(PingExchange, PingToSilentAddressFailsAfterThreeArpRequests) {
+TEST(PingExchange, PingToSilentAddressFailsAfterFourArpRequestsInThreeSeconds) {
   Host a;
   Host b;
   a.add_interface(config_a());
   b.add_interface(config_b());
   BackToBack link(a, b);
   ASSERT_TRUE(a.ping(at_ms(0), Ipv4Address{{10, 0, 0, 99}}, 1, 1, 8));
+  link.run_until(at_ms(2'999));
+  EXPECT_EQ(a.counters().arp_unresolved_drops, 0u);
   link.run_until(at_ms(10'000));
-  ASSERT_EQ(link.trace.size(), 3u);
+  ASSERT_EQ(link.trace.size(), 4u);
   EXPECT_EQ(link.trace[0].sent_at, at_ms(0));
-  EXPECT_EQ(link.trace[1].sent_at, at_ms(1000));
-  EXPECT_EQ(link.trace[2].sent_at, at_ms(2000));
+  EXPECT_EQ(link.trace[1].sent_at, at_ms(100));
+  EXPECT_EQ(link.trace[2].sent_at, at_ms(1000));
+  EXPECT_EQ(link.trace[3].sent_at, at_ms(2000));
   EXPECT_EQ(a.counters().arp_unresolved_drops, 1u);
   EXPECT_TRUE(a.take_ping_replies().empty());
-  EXPECT_EQ(b.counters().arp_requests_received, 3u);
+  EXPECT_EQ(b.counters().arp_requests_received, 4u);
   EXPECT_EQ(b.counters().arp_replies_sent, 0u);
 }
 

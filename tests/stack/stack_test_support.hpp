@@ -112,6 +112,25 @@ inline ByteVector ipv4_packet(Ipv4Address src, Ipv4Address dst, std::uint8_t pro
   return v;
 }
 
+// The identification of the IPv4 header at `ip_offset` in `frame`.
+inline std::uint16_t ip_id_at(const ByteVector& frame, std::size_t ip_offset) {
+  return static_cast<std::uint16_t>(frame[ip_offset + 4] << 8 | frame[ip_offset + 5]);
+}
+
+// `frame` with the identification of its IPv4 header set to 0 and the header checksum redone
+// (by the reference code): IDs are keyed hashes (RFC 7739), tested apart from the bytes.
+inline ByteVector with_ip_id_zeroed(ByteVector frame, std::size_t ip_offset) {
+  frame[ip_offset + 4] = 0;
+  frame[ip_offset + 5] = 0;
+  frame[ip_offset + 10] = 0;
+  frame[ip_offset + 11] = 0;
+  const std::size_t header_length = std::size_t{frame[ip_offset] & 0x0fu} * 4;
+  const std::uint16_t c = reference_checksum(Bytes{frame.data() + ip_offset, header_length});
+  frame[ip_offset + 10] = static_cast<std::uint8_t>(c >> 8);
+  frame[ip_offset + 11] = static_cast<std::uint8_t>(c);
+  return frame;
+}
+
 inline ByteVector icmp_echo(bool reply, std::uint16_t id, std::uint16_t seq, Bytes data) {
   ByteVector v;
   append(v, {static_cast<std::uint8_t>(reply ? 0 : 8), 0, 0, 0});

@@ -376,6 +376,40 @@ TEST(TimeWaitTable, NewerSynReopensAndRemovesTheEntry) {
   EXPECT_EQ(f.table.next_deadline(), kNever);
 }
 
+// Like `ss -s`'s "timewait": entries created, reused for a new connection (RFC 6191) and
+// current, through expiry, reuse, an RST (RFC 1337 off) and an overflow.
+TEST(TimeWaitTable, CountsCreatedReusedAndCurrentEntries) {
+  TcpConfig config;
+  config.rfc1337 = false;
+  TableFixture f(config, 3);
+  for (std::uint16_t p = 1; p <= 3; ++p) f.table.insert(from_micros(p), entry_for(v4_tuple(p)));
+  EXPECT_FALSE(f.table.insert(from_micros(4), entry_for(v4_tuple(4))));  // overflow: not created
+  EXPECT_EQ(f.ctx.counters.TWCreated, 3u);
+  EXPECT_EQ(f.ctx.counters.CurrTimeWait, 3u);
+  InboundSegment syn;
+  syn.tuple = v4_tuple(2);
+  syn.header.seq = SeqNum{7000};
+  syn.header.flags = kSyn;
+  ASSERT_TRUE(f.table.on_segment(from_micros(10), syn).reopen);
+  EXPECT_EQ(f.ctx.counters.TWRecycled, 1u);  // reused
+  EXPECT_EQ(f.ctx.counters.CurrTimeWait, 2u);
+  InboundSegment rst;
+  rst.tuple = v4_tuple(3);
+  rst.header.seq = SeqNum{5000};
+  rst.header.flags = kRst;
+  f.table.on_segment(from_micros(11), rst);
+  EXPECT_EQ(f.ctx.counters.CurrTimeWait, 1u);
+  f.table.insert(from_micros(12), entry_for(v4_tuple(5)));
+  EXPECT_EQ(f.ctx.counters.TWCreated, 4u);
+  EXPECT_EQ(f.ctx.counters.CurrTimeWait, 2u);
+  f.table.poll(from_micros(60'000'001));  // v4_tuple(1) expires
+  EXPECT_EQ(f.ctx.counters.CurrTimeWait, 1u);
+  f.table.poll(from_micros(60'000'012));
+  EXPECT_EQ(f.ctx.counters.CurrTimeWait, 0u);
+  EXPECT_EQ(f.ctx.counters.TWExpired, 2u);
+  EXPECT_EQ(f.ctx.counters.TWCreated, 4u);
+}
+
 TEST(TimeWaitTable, ExpiriesStayRightAcrossTheWrapOfTheirThirtyTwoBitClock) {
   // 2^32 us is 71.6 minutes: an entry nobody polled for hours must still read as due, and a
   // new one as due exactly 2 MSL after entering.

@@ -76,7 +76,8 @@ ArpCache::QueueResult ArpCache::queue(Instant now, std::size_t iface, Ipv4Addres
     fresh.packets[0] = packet;
     fresh.packet_count = 1;
     fresh.requests_sent = 1;  // the caller sends the first request right away
-    fresh.next_action = now + config_.retry_interval;
+    fresh.started = now;
+    fresh.next_action = next_action_after(fresh);
     resolutions_.push_back(fresh);
     return QueueResult::kStartedResolution;
   }
@@ -101,7 +102,7 @@ void ArpCache::complete(std::size_t iface, Ipv4Address ip,
 }
 
 std::size_t ArpCache::poll(Instant now, FunctionRef<void(std::size_t, Ipv4Address)> send_request,
-                           FunctionRef<void(const PendingPacket&)> drop) {
+                           FunctionRef<void(std::size_t, const PendingPacket&)> drop) {
   std::size_t failed = 0;
   for (std::size_t i = 0; i < resolutions_.size();) {
     ArpResolution& r = resolutions_[i];
@@ -111,17 +112,29 @@ std::size_t ArpCache::poll(Instant now, FunctionRef<void(std::size_t, Ipv4Addres
     }
     if (r.requests_sent < config_.max_requests) {
       ++r.requests_sent;
-      r.next_action = now + config_.retry_interval;
+      r.next_action = next_action_after(r);
       send_request(r.iface, r.next_hop);
       ++i;
       continue;
     }
     ArpResolution gone = r;
     resolutions_.erase(resolutions_.begin() + static_cast<std::ptrdiff_t>(i));
-    for (std::size_t p = 0; p < gone.packet_count; ++p) drop(gone.packets[p]);
+    for (std::size_t p = 0; p < gone.packet_count; ++p) drop(gone.iface, gone.packets[p]);
     ++failed;
   }
   return failed;
+}
+
+Instant ArpCache::request_time(const ArpResolution& r, std::size_t k) const {
+  if (k == 0) return r.started;
+  if (k == 1) return r.started + config_.first_retry_interval;
+  return r.started + config_.retry_interval * static_cast<std::int64_t>(k - 1);
+}
+
+Instant ArpCache::next_action_after(const ArpResolution& r) const {
+  if (r.requests_sent < config_.max_requests) return request_time(r, r.requests_sent);
+  const std::size_t last = config_.max_requests == 0 ? 0 : config_.max_requests - 1u;
+  return request_time(r, last) + config_.retry_interval;
 }
 
 Instant ArpCache::next_deadline() const {

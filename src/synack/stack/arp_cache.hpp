@@ -5,8 +5,12 @@
 // Entries live `entry_lifetime` after they were last confirmed by an ARP packet. A next hop
 // without an entry gets a Resolution: up to kArpMaxPendingPerHop queued packets (the oldest
 // is dropped on overflow, like Linux's unres_qlen) and a retry schedule: one request when the
-// resolution starts, one more every `retry_interval` until `max_requests` were sent; one
-// interval after the last request the resolution fails and its packets are dropped.
+// resolution starts, a second `first_retry_interval` later (a peer that just came up may miss
+// the first, and waiting a whole second would cost the first SYN its retransmission), then one
+// every `retry_interval` counted from the start until `max_requests` were sent; one interval
+// after the last request the resolution fails and its packets are dropped. The defaults send
+// at 0, 0.1, 1 and 2 s and fail at 3 s, as Linux fails after ucast_solicit's three requests
+// one retrans_time (1 s) apart (net/core/neighbour.c), with one quick extra request.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -24,8 +28,9 @@ inline constexpr std::size_t kArpMaxPendingPerHop = 4;
 
 struct ArpConfig {
   Duration entry_lifetime = seconds(60);
-  Duration retry_interval = seconds(1);
-  std::uint8_t max_requests = 3;
+  Duration retry_interval = seconds(1);               // Linux retrans_time_ms
+  Duration first_retry_interval = milliseconds(100);  // at most retry_interval
+  std::uint8_t max_requests = 4;
   std::size_t max_entries = 64;
   std::size_t max_resolutions = 16;  // next hops being resolved at once
 };
@@ -49,6 +54,7 @@ struct ArpResolution {
   std::array<PendingPacket, kArpMaxPendingPerHop> packets{};  // oldest first
   std::size_t packet_count = 0;
   std::uint8_t requests_sent = 0;
+  Instant started;      // when the first request left
   Instant next_action;  // the next retry, or the failure after the last one
 };
 
@@ -87,10 +93,10 @@ class ArpCache {
   // packet, oldest first, to `release`.
   void complete(std::size_t iface, Ipv4Address ip, FunctionRef<void(const PendingPacket&)> release);
 
-  // Runs due retries: `send_request(iface, next_hop)` for each retry, `drop(packet)` for each
-  // packet of a resolution that failed. Returns the number of failed resolutions.
+  // Runs due retries: `send_request(iface, next_hop)` for each retry, `drop(iface, packet)` for
+  // each packet of a resolution that failed. Returns the number of failed resolutions.
   std::size_t poll(Instant now, FunctionRef<void(std::size_t, Ipv4Address)> send_request,
-                   FunctionRef<void(const PendingPacket&)> drop);
+                   FunctionRef<void(std::size_t, const PendingPacket&)> drop);
 
   // The earliest retry or failure time; kNever when nothing is being resolved.
   Instant next_deadline() const;
@@ -100,6 +106,9 @@ class ArpCache {
  private:
   ArpEntry* find_entry(std::size_t iface, Ipv4Address ip);
   ArpResolution* find_resolution(std::size_t iface, Ipv4Address ip);
+  // When request number `k` (0 = the first) is due, and the next action after `sent` requests.
+  Instant request_time(const ArpResolution& r, std::size_t k) const;
+  Instant next_action_after(const ArpResolution& r) const;
 
   ArpConfig config_;
   std::vector<ArpEntry> entries_;           // reserved to max_entries

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "synack/core/error.hpp"
 #include "synack/wire/arp.hpp"
 #include "synack/wire/checksum.hpp"
 #include "synack/wire/ethernet.hpp"
@@ -20,7 +21,6 @@ constexpr std::uint8_t kIcmpTypeEchoRequest = 8;
 constexpr std::uint8_t kIcmpCodeProtocolUnreachable = 2;
 // RFC 792 / RFC 1122 3.2.2: an ICMP error quotes the IP header and 8 bytes of its payload.
 constexpr std::size_t kIcmpErrorQuotedPayload = 8;
-constexpr std::size_t kIpv4MaxTotalLength = 0xffff;  // RFC 791: 16-bit total length
 constexpr std::size_t kIpv4TcpHeaders = kIpv4MinHeaderLength + kTcpMinHeaderLength;
 
 std::size_t pool_size_for(const HostConfig& c) {
@@ -29,13 +29,23 @@ std::size_t pool_size_for(const HostConfig& c) {
   return c.output_queue_capacity + c.arp.max_resolutions * kArpMaxPendingPerHop + 1;
 }
 
+SecretKey fresh_ip_id_key() {
+  auto key = random_secret_key();
+  // Without a secret the identifications would be predictable (RFC 7739 section 5): a system
+  // without entropy must pass HostConfig::ip_id_key (or StackConfig::secrets).
+  SYNACK_CHECK(key.has_value(), "no entropy for the IP ID key; pass HostConfig::ip_id_key");
+  return *key;
+}
+
 }  // namespace
 
 Host::Host(const HostConfig& config)
     : config_(config),
       pool_(pool_size_for(config)),
       output_(std::max<std::size_t>(config.output_queue_capacity, 1)),
-      arp_(config.arp) {
+      arp_(config.arp),
+      reassembler_(config.reassembly, counters_.reassembly),
+      ip_ids_(config.ip_id_key ? *config.ip_id_key : fresh_ip_id_key()) {
   ping_replies_.reserve(std::min<std::size_t>(config.max_ping_replies, 64));
 }
 
@@ -65,7 +75,7 @@ void Host::receive_frame(Instant now, std::size_t iface, Bytes frame, FrameOutpu
     if (!frame.empty() && (frame[0] >> 4) != 4) {
       ++counters_.raw_ip_not_v4;
     } else {
-      receive_ipv4(now, iface, frame);
+      receive_ipv4(now, iface, frame, /*link_broadcast=*/false);
     }
   } else {
     ++counters_.eth_in_frames;
@@ -79,7 +89,7 @@ void Host::receive_frame(Instant now, std::size_t iface, Bytes frame, FrameOutpu
       } else if (header.ethertype == kEtherTypeArp) {
         receive_arp(now, iface, eth->payload());
       } else if (header.ethertype == kEtherTypeIpv4) {
-        receive_ipv4(now, iface, eth->payload());
+        receive_ipv4(now, iface, eth->payload(), header.dst.is_broadcast());
       } else {
         ++counters_.eth_unknown_type;
       }
@@ -97,17 +107,19 @@ void Host::poll(Instant now, FrameOutput& out) {
       [this](std::size_t iface, Ipv4Address next_hop) {
         send_arp(iface, ArpOperation::kRequest, MacAddress{}, next_hop, MacAddress::broadcast());
       },
-      [this](const PendingPacket& p) {
+      [this, now](std::size_t iface, const PendingPacket& p) {
         ++counters_.arp_unresolved_drops;
+        report_unreachable(now, iface, p);
         drop_buffer(p.buffer);
       });
+  reassembler_.poll(now);
   if (tcp_handler_ != nullptr) tcp_handler_->poll(now);
   flush(out);
 }
 
 Instant Host::next_deadline() const {
   if (!output_.empty()) return last_now_;
-  Instant next = arp_.next_deadline();
+  Instant next = earliest(arp_.next_deadline(), reassembler_.next_deadline());
   if (tcp_handler_ != nullptr) next = earliest(next, tcp_handler_->next_deadline());
   return next;
 }
@@ -161,7 +173,7 @@ bool Host::accepts_destination(std::size_t iface, Ipv4Address dst, bool& is_broa
   return is_broadcast || is_local_address(IpAddress::v4(dst));
 }
 
-void Host::receive_ipv4(Instant now, std::size_t iface, Bytes packet) {
+void Host::receive_ipv4(Instant now, std::size_t iface, Bytes packet, bool link_broadcast) {
   ++counters_.in_receives;
   auto view = Ipv4View::parse(packet, /*verify_checksum=*/true);
   if (!view) {
@@ -181,22 +193,39 @@ void Host::receive_ipv4(Instant now, std::size_t iface, Bytes packet) {
     ++counters_.in_addr_errors;
     return;
   }
-  if (view->is_fragment()) {
-    // No reassembly (yet): TCP sets DF and uses MSS, so fragments should not reach us.
-    ++counters_.fragments_dropped;
+  // RFC 1122 3.3.6: a host SHOULD discard a datagram received in a link-layer broadcast that
+  // is not addressed to an IP broadcast (or multicast) address.
+  if (link_broadcast && !to_broadcast) {
+    ++counters_.eth_broadcast_unicast_ip;
     return;
   }
+  if (!view->is_fragment()) {
+    deliver_ipv4(now, iface, *view, to_broadcast);
+    return;
+  }
+  // RFC 6864 section 4: only a fragment's identification matters; an atomic datagram's (DF set,
+  // no MF, offset 0) is never looked at.
+  const std::optional<Bytes> whole = reassembler_.add(now, *view);
+  if (!whole) return;
+  auto reassembled = Ipv4View::parse(*whole, /*verify_checksum=*/false);
+  if (reassembled) deliver_ipv4(now, iface, *reassembled, to_broadcast);
+}
+
+void Host::deliver_ipv4(Instant now, std::size_t iface, const Ipv4View& view, bool to_broadcast) {
+  const Ipv4Repr ip = view.repr();
   switch (ip.protocol) {
     case kIpProtocolIcmp:
       ++counters_.in_delivers;
-      receive_icmp(now, ip, to_broadcast, view->payload());
+      receive_icmp(now, ip, to_broadcast, view.payload());
       break;
     case kIpProtocolTcp:
-      receive_tcp(now, iface, ip, to_broadcast, view->payload());
+      receive_tcp(now, iface, ip, to_broadcast, view.payload());
       break;
     default:
       ++counters_.in_unknown_protos;
-      if (!to_broadcast) send_protocol_unreachable(now, ip, packet, view->header_length());
+      if (!to_broadcast) {
+        send_protocol_unreachable(now, ip, view.packet(), view.header_length());
+      }
       break;
   }
 }
@@ -379,24 +408,78 @@ bool Host::send_ip(Instant now, const IpAddress& src, const IpAddress& dst, std:
     return false;
   }
   ++counters_.out_requests;
-  const std::size_t iface = route->iface;
-  const Interface& ifc = interfaces_[iface];
+  const Interface& ifc = interfaces_[route->iface];
   const std::size_t ip_length = kIpv4MinHeaderLength + payload_length;
-  if (ip_length > ifc.config().mtu || ip_length > kIpv4MaxTotalLength) {
-    // We set DF and never fragment (RFC 1191): the transport must respect path_mtu().
+  Ipv4Repr header;
+  header.src = src4 == kUnspecified ? ifc.address() : src4;
+  header.dst = dst4;
+  header.protocol = protocol;
+  header.ttl = config_.ttl;
+  // TCP segments carry DF (RFC 1191 path MTU discovery; TCP sizes them by the MSS); the rest,
+  // like Linux's ICMP replies, may be fragmented.
+  header.dont_fragment = protocol == kIpProtocolTcp;
+  if (ip_length > kIpv4MaxTotalLength || (ip_length > ifc.config().mtu && header.dont_fragment)) {
     ++counters_.out_too_big;
+    ++counters_.out_discards;
+    if (ip_length <= kIpv4MaxTotalLength) ++counters_.frag_fails;
+    return false;
+  }
+  // RFC 6864: per-destination counters under a secret key (see IpIdGenerator).
+  header.identification = ip_ids_.next(header.src, dst4, protocol);
+  header.payload_length = static_cast<std::uint16_t>(payload_length);
+  if (ip_length > ifc.config().mtu) return send_fragments(now, *route, header, write);
+  return transmit(now, *route, header, write);
+}
+
+bool Host::send_fragments(Instant now, const Route& route, const Ipv4Repr& header,
+                          FunctionRef<void(MutableBytes payload)> write) {
+  // The payload is written once into a side buffer and cut from there; it only ever grows, so
+  // steady fragmenting traffic does not allocate.
+  if (oversized_payload_.size() < header.payload_length) {
+    oversized_payload_.resize(header.payload_length);
+  }
+  const MutableBytes whole{oversized_payload_.data(), header.payload_length};
+  write(whole);
+  // RFC 791 section 3.2: every fragment but the last carries a multiple of 8 bytes.
+  const std::size_t mtu = interfaces_[route.iface].config().mtu;
+  const std::size_t per_fragment = (mtu - kIpv4MinHeaderLength) / 8 * 8;
+  if (per_fragment == 0) {
+    ++counters_.frag_fails;
     ++counters_.out_discards;
     return false;
   }
+  for (std::size_t offset = 0; offset < whole.size(); offset += per_fragment) {
+    const std::size_t length = std::min(per_fragment, whole.size() - offset);
+    Ipv4Repr piece = header;
+    piece.fragment_offset = static_cast<std::uint16_t>(offset);
+    piece.more_fragments = offset + length < whole.size();
+    piece.payload_length = static_cast<std::uint16_t>(length);
+    const bool sent = transmit(now, route, piece, [&](MutableBytes out) {
+      std::copy_n(whole.begin() + static_cast<std::ptrdiff_t>(offset), length, out.begin());
+    });
+    if (!sent) {
+      ++counters_.frag_fails;
+      return false;
+    }
+    ++counters_.frag_creates;
+  }
+  ++counters_.frag_oks;
+  return true;
+}
+
+bool Host::transmit(Instant now, const Route& route, const Ipv4Repr& header,
+                    FunctionRef<void(MutableBytes payload)> write) {
+  const std::size_t iface = route.iface;
+  const Interface& ifc = interfaces_[iface];
   // Decide where the frame goes before writing it, so a refusal never calls `write`.
   const bool ethernet = ifc.config().ethernet;
   std::optional<MacAddress> dst_mac;
   if (ethernet) {
-    dst_mac = ifc.is_broadcast_for(dst4) ? MacAddress::broadcast()
-                                         : arp_.lookup(now, iface, route->next_hop);
+    dst_mac = ifc.is_broadcast_for(header.dst) ? MacAddress::broadcast()
+                                               : arp_.lookup(now, iface, route.next_hop);
   }
   const bool needs_resolution = ethernet && !dst_mac;
-  if (needs_resolution && !arp_.can_queue(iface, route->next_hop)) {
+  if (needs_resolution && !arp_.can_queue(iface, route.next_hop)) {
     ++counters_.arp_no_resolution_slot;
     ++counters_.out_discards;
     return false;
@@ -415,17 +498,9 @@ bool Host::send_ip(Instant now, const IpAddress& src, const IpAddress& dst, std:
 
   MutableBytes frame = pool_.buffer(*buffer);
   const std::size_t link_length = link_header_length(iface);
-  write(frame.subspan(link_length + kIpv4MinHeaderLength, payload_length));
-  Ipv4Repr header;
-  header.src = src4 == kUnspecified ? ifc.address() : src4;
-  header.dst = dst4;
-  header.protocol = protocol;
-  header.ttl = config_.ttl;
-  header.identification = next_ip_id_++;
-  header.dont_fragment = true;
-  header.payload_length = static_cast<std::uint16_t>(payload_length);
+  write(frame.subspan(link_length + kIpv4MinHeaderLength, header.payload_length));
   emit_ipv4(header, frame.subspan(link_length));
-  const std::size_t length = link_length + ip_length;
+  const std::size_t length = link_length + kIpv4MinHeaderLength + header.payload_length;
 
   if (!needs_resolution) {
     if (ethernet) write_ethernet_header(iface, *dst_mac, kEtherTypeIpv4, frame);
@@ -433,9 +508,9 @@ bool Host::send_ip(Instant now, const IpAddress& src, const IpAddress& dst, std:
     return true;
   }
   PendingPacket dropped;
-  switch (arp_.queue(now, iface, route->next_hop, PendingPacket{*buffer, length}, dropped)) {
+  switch (arp_.queue(now, iface, route.next_hop, PendingPacket{*buffer, length}, dropped)) {
     case ArpCache::QueueResult::kStartedResolution:
-      send_arp(iface, ArpOperation::kRequest, MacAddress{}, route->next_hop,
+      send_arp(iface, ArpOperation::kRequest, MacAddress{}, route.next_hop,
                MacAddress::broadcast());
       break;
     case ArpCache::QueueResult::kQueued:
@@ -449,6 +524,19 @@ bool Host::send_ip(Instant now, const IpAddress& src, const IpAddress& dst, std:
       return false;
   }
   return true;
+}
+
+void Host::report_unreachable(Instant now, std::size_t iface, const PendingPacket& packet) {
+  // Like Linux's arp_error_report (an ICMP host unreachable for each queued packet, which
+  // tcp_v4_err turns into EHOSTUNREACH): the transport learns which of its flows had no path.
+  if (tcp_handler_ == nullptr) return;
+  const Bytes frame{pool_.buffer(packet.buffer).data(), packet.length};
+  auto view = Ipv4View::parse(frame.subspan(link_header_length(iface)), false);
+  if (!view || view->is_fragment()) return;
+  const Ipv4Repr ip = view->repr();
+  if (ip.protocol != kIpProtocolTcp) return;
+  ++counters_.arp_unreachable_reports;
+  tcp_handler_->on_unreachable(now, IpAddress::v4(ip.src), IpAddress::v4(ip.dst), view->payload());
 }
 
 bool Host::ping(Instant now, Ipv4Address dst, std::uint16_t identifier, std::uint16_t sequence,

@@ -14,6 +14,8 @@
 #include "synack/stack/arp_cache.hpp"
 #include "synack/stack/host_counters.hpp"
 #include "synack/stack/interface.hpp"
+#include "synack/stack/ip_id.hpp"
+#include "synack/stack/ipv4_reassembler.hpp"
 #include "synack/stack/node.hpp"
 #include "synack/stack/output_queue.hpp"
 #include "synack/stack/packet_pool.hpp"
@@ -31,6 +33,10 @@ struct HostConfig {
   bool verify_tcp_checksum = true;
   std::uint8_t ttl = 64;  // RFC 1700 / Linux default
   std::size_t max_ping_replies = 1024;
+  ReassemblyConfig reassembly;
+  // Key of the IP identification hash (RFC 7739); random when unset. Simulations fix it so
+  // that captures repeat.
+  std::optional<SecretKey> ip_id_key;
 };
 
 class Host : public NetworkNode, public IpServices {
@@ -72,6 +78,7 @@ class Host : public NetworkNode, public IpServices {
 
   const HostCounters& counters() const { return counters_; }
   const ArpCache& arp_cache() const { return arp_; }
+  const Ipv4Reassembler& reassembler() const { return reassembler_; }
   std::size_t queued_frames() const { return output_.size(); }
 
  private:
@@ -84,7 +91,8 @@ class Host : public NetworkNode, public IpServices {
 
   // Input, one function per protocol.
   void receive_arp(Instant now, std::size_t iface, Bytes packet);
-  void receive_ipv4(Instant now, std::size_t iface, Bytes packet);
+  void receive_ipv4(Instant now, std::size_t iface, Bytes packet, bool link_broadcast);
+  void deliver_ipv4(Instant now, std::size_t iface, const Ipv4View& view, bool to_broadcast);
   bool accepts_destination(std::size_t iface, Ipv4Address dst, bool& is_broadcast) const;
   void receive_icmp(Instant now, const Ipv4Repr& ip, bool to_broadcast, Bytes message);
   void receive_tcp(Instant now, std::size_t iface, const Ipv4Repr& ip, bool to_broadcast,
@@ -93,6 +101,16 @@ class Host : public NetworkNode, public IpServices {
                                  std::size_t header_length);
 
   // Output.
+  // Puts one datagram (payload written by `write`) on the link toward route.next_hop:
+  // at once, or queued for ARP resolution.
+  bool transmit(Instant now, const Route& route, const Ipv4Repr& header,
+                FunctionRef<void(MutableBytes payload)> write);
+  // RFC 791 section 3.2 fragmentation of a datagram larger than the MTU that may be fragmented.
+  bool send_fragments(Instant now, const Route& route, const Ipv4Repr& header,
+                      FunctionRef<void(MutableBytes payload)> write);
+  // A resolution failed: tell the transport about the packet it had sent (RFC 1122 3.3.1.4
+  // / 4.2.3.9).
+  void report_unreachable(Instant now, std::size_t iface, const PendingPacket& packet);
   void send_arp(std::size_t iface, ArpOperation op, MacAddress target_mac, Ipv4Address target_ip,
                 MacAddress eth_dst);
   void write_ethernet_header(std::size_t iface, MacAddress dst, std::uint16_t ethertype,
@@ -123,7 +141,9 @@ class Host : public NetworkNode, public IpServices {
   HostCounters counters_;
   TransportHandler* tcp_handler_ = nullptr;
   std::vector<PingReply> ping_replies_;
-  std::uint16_t next_ip_id_ = 0;
+  Ipv4Reassembler reassembler_;
+  IpIdGenerator ip_ids_;
+  ByteVector oversized_payload_;  // grows once to the largest datagram ever fragmented
   Instant last_now_ = kEpoch;
   FrameOutput* driver_output_ = nullptr;
 };

@@ -31,6 +31,7 @@ void HostCounters::for_each(FunctionRef<void(std::string_view, std::uint64_t)> v
   visit("EthUnknownType", eth_unknown_type);
   visit("BadInterface", bad_interface);
   visit("RawIpNotV4", raw_ip_not_v4);
+  visit("EthBroadcastUnicastIp", eth_broadcast_unicast_ip);
   visit("ArpRequestsReceived", arp_requests_received);
   visit("ArpRepliesReceived", arp_replies_received);
   visit("ArpRequestsSent", arp_requests_sent);
@@ -39,6 +40,7 @@ void HostCounters::for_each(FunctionRef<void(std::string_view, std::uint64_t)> v
   visit("ArpNoResolutionSlot", arp_no_resolution_slot);
   visit("ArpResolutionFailures", arp_resolution_failures);
   visit("ArpUnresolvedDrops", arp_unresolved_drops);
+  visit("ArpUnreachableReports", arp_unreachable_reports);
   visit("InReceives", in_receives);
   visit("InHdrErrors", in_hdr_errors);
   visit("InTruncatedPkts", in_truncated_pkts);
@@ -46,11 +48,14 @@ void HostCounters::for_each(FunctionRef<void(std::string_view, std::uint64_t)> v
   visit("InAddrErrors", in_addr_errors);
   visit("InUnknownProtos", in_unknown_protos);
   visit("InDelivers", in_delivers);
-  visit("FragmentsDropped", fragments_dropped);
+  reassembly.for_each(visit);
   visit("OutRequests", out_requests);
   visit("OutNoRoutes", out_no_routes);
   visit("OutDiscards", out_discards);
   visit("OutTooBig", out_too_big);
+  visit("FragOKs", frag_oks);
+  visit("FragFails", frag_fails);
+  visit("FragCreates", frag_creates);
   visit("OutNoBuffer", out_no_buffer);
   visit("OutQueueFull", out_queue_full);
   visit("IcmpInMsgs", icmp_in_msgs);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "synack/core/function_ref.hpp"
+#include "synack/stack/ipv4_reassembler.hpp"
 #include "synack/wire/error.hpp"
 
 namespace synack {
@@ -34,6 +35,8 @@ struct HostCounters {
   std::uint64_t eth_unknown_type = 0;  // neither IPv4 nor ARP
   std::uint64_t bad_interface = 0;     // receive_frame with an unknown iface index
   std::uint64_t raw_ip_not_v4 = 0;     // raw-IP link frame whose version nibble is not 4
+  // RFC 1122 3.3.6: a unicast IP datagram in a link-layer broadcast frame is discarded.
+  std::uint64_t eth_broadcast_unicast_ip = 0;
   WireErrorCounts ethernet_errors;
 
   // ARP (RFC 826).
@@ -45,6 +48,7 @@ struct HostCounters {
   std::uint64_t arp_no_resolution_slot = 0;   // too many unresolved next hops: packet dropped
   std::uint64_t arp_resolution_failures = 0;  // retries exhausted
   std::uint64_t arp_unresolved_drops = 0;     // packets dropped with a failed resolution
+  std::uint64_t arp_unreachable_reports = 0;  // of those, TCP ones reported to their connection
   WireErrorCounts arp_errors;
 
   // IPv4 (RFC 791, RFC 1122 3.2.1).
@@ -55,11 +59,14 @@ struct HostCounters {
   std::uint64_t in_addr_errors = 0;  // not addressed to this host
   std::uint64_t in_unknown_protos = 0;
   std::uint64_t in_delivers = 0;
-  std::uint64_t fragments_dropped = 0;  // no reassembly: the IpReasmFails equivalent
+  ReassemblyCounters reassembly;  // ReasmReqds, ReasmOKs, ReasmFails, ReasmTimeout, ...
   std::uint64_t out_requests = 0;
   std::uint64_t out_no_routes = 0;
   std::uint64_t out_discards = 0;  // sum of the three below
-  std::uint64_t out_too_big = 0;   // larger than the interface MTU (DF, no fragmentation)
+  std::uint64_t out_too_big = 0;   // larger than the MTU with DF set (TCP), or than 65,535
+  std::uint64_t frag_oks = 0;      // datagrams fragmented (Linux FragOKs)
+  std::uint64_t frag_fails = 0;    // datagrams that needed fragmenting and could not be
+  std::uint64_t frag_creates = 0;  // fragments made
   std::uint64_t out_no_buffer = 0;
   std::uint64_t out_queue_full = 0;
   WireErrorCounts ipv4_errors;

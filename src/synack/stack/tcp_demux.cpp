@@ -1,5 +1,6 @@
 // TcpLayer: which connection an arriving segment belongs to (RFC 9293 3.10.7), and the ports.
 #include <algorithm>
+#include <cerrno>
 
 #include "synack/stack/tcp_layer.hpp"
 #include "synack/tcp/hash_domains.hpp"
@@ -8,6 +9,19 @@
 namespace synack {
 
 using namespace tcp_flags;
+
+void TcpLayer::on_unreachable(Instant now, const IpAddress& src, const IpAddress& dst,
+                              Bytes transport_header) {
+  now_ = std::max(now_, now);
+  if (transport_header.size() < 4) return;
+  const FourTuple tuple{Endpoint{src, load_be16(&transport_header[0])},
+                        Endpoint{dst, load_be16(&transport_header[2])}};
+  const auto it = demux_.find(tuple);
+  if (it == demux_.end()) return;
+  const SocketId id = it->second;
+  find(id)->connection->on_network_error(now_, EHOSTUNREACH);
+  settle(id);
+}
 
 void TcpLayer::on_tcp(Instant now, const IpAddress& src, const IpAddress& dst, Bytes segment,
                       bool checksum_verified_or_offloaded) {

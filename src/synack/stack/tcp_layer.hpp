@@ -112,6 +112,9 @@ class TcpLayer : public TransportHandler, private SegmentSink {
               bool checksum_verified_or_offloaded) override;
   Instant next_deadline() const override;
   void poll(Instant now) override;
+  // EHOSTUNREACH for the connection that sent the packet (see TcpConnection::on_network_error).
+  void on_unreachable(Instant now, const IpAddress& src, const IpAddress& dst,
+                      Bytes transport_header) override;
 
  private:
   struct Socket {

@@ -58,6 +58,11 @@ class TransportHandler {
                       bool checksum_verified_or_offloaded) = 0;
   virtual Instant next_deadline() const = 0;
   virtual void poll(Instant now) = 0;
+  // A packet this transport sent from `src` to `dst` could not be delivered because the next
+  // hop never answered address resolution (RFC 1122 3.3.1.4; Linux reports it as an ICMP host
+  // unreachable). `transport_header` is the start of that packet's transport header.
+  virtual void on_unreachable(Instant /*now*/, const IpAddress& /*src*/, const IpAddress& /*dst*/,
+                              Bytes /*transport_header*/) {}
 };
 
 }  // namespace synack

@@ -185,6 +185,15 @@ void TcpConnection::set_state(TcpState next, std::string_view reason) {
   }
 }
 
+void TcpConnection::on_network_error(Instant now, int error) {
+  now_ = now;
+  if (state_ == TcpState::kSynSent) {
+    fail(error, "neighbour unreachable");
+    return;
+  }
+  soft_error_ = error;
+}
+
 void TcpConnection::fail(int error, std::string_view reason) {
   error_ = error;
   if (state_ == TcpState::kSynSent || state_ == TcpState::kSynReceived) {

@@ -73,6 +73,11 @@ class TcpConnection : private SegmentOutput {
   void set_no_delay(bool on) { socket_options_.no_delay = on; }
   void set_keepalive(bool on, Duration idle, Duration interval, int probes);
   void set_congestion(CongestionAlgorithm algorithm);
+  // A network error for this connection, like EHOSTUNREACH when the neighbour never answered
+  // ARP. RFC 1122 4.2.3.9 makes it a soft error: it is kept and reported instead of ETIMEDOUT
+  // if the connection later times out. In SYN-SENT it ends the attempt at once, as Linux's
+  // tcp_v4_err does, so connect() fails after one failed resolution (3 s), not after 127 s.
+  void on_network_error(Instant now, int error);
   // RACK-TLP (default) or RFC 6675 DupThresh loss detection, for SACK connections.
   void set_rack(bool on) {
     socket_options_.rack = on;
@@ -171,6 +176,7 @@ class TcpConnection : private SegmentOutput {
   TcpState state_ = TcpState::kClosed;
   Instant now_;
   int error_ = 0;
+  int soft_error_ = 0;  // the last network error reported (RFC 1122 4.2.3.9)
   TcpSocketOptions socket_options_;
   std::uint16_t our_mss_ = 536;
   HandshakeOptions options_;  // negotiated; TS.Recent lives in the receiver

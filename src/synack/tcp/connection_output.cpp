@@ -182,7 +182,7 @@ void TcpConnection::on_retransmission_timeout() {
                                                        : ctx_.config.retries2;
   if (!sender_.on_retransmission_timeout(limit)) {
     if (state_ != TcpState::kSynSent) ++ctx_.counters.TCPAbortOnTimeout;
-    fail(ETIMEDOUT, "too many retransmissions");
+    fail(soft_error_ != 0 ? soft_error_ : ETIMEDOUT, "too many retransmissions");
     return;
   }
   if (state_ == TcpState::kSynSent || state_ == TcpState::kSynReceived) {

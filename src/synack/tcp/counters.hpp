@@ -1,6 +1,6 @@
 #pragma once
 // TCP counters, named as Linux names them in its TCP and TcpExt MIBs (`nstat`, `netstat -s`), so
-// operators read them without a glossary. CurrEstab is a gauge; the rest only grow.
+// operators read them without a glossary. CurrEstab, CurrTimeWait: gauges.
 #include <cstdint>
 #include <string_view>
 
@@ -38,6 +38,8 @@ namespace synack {
   X(TWKilled)               /* TIME_WAIT entries ended early (RST without RFC 1337, reuse) */   \
   X(TWRecycled)             /* TIME_WAIT 4-tuples reused by an acceptable new SYN (RFC 6191) */ \
   X(TWExpired)              /* TIME_WAIT entries that ran their full 2 MSL */                   \
+  X(TWCreated)              /* TIME_WAIT entries created (reused ones: TWRecycled) */           \
+  X(CurrTimeWait)           /* TIME_WAIT entries now, a gauge (`ss -s` "timewait") */           \
   X(PAWSEstabRejected)      /* segments rejected by PAWS (RFC 7323 section 5) */                \
   X(TCPRcvQDrop)            /* data dropped because the receive buffer was full */              \
   X(TCPOFODrop)             /* out-of-order data dropped */                                     \

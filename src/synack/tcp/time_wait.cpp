@@ -49,6 +49,8 @@ bool TimeWaitTable::insert(Instant now, const TimeWaitEntry& entry) {
   } else {
     others_.push_back(entry.tuple, state);
   }
+  ++ctx_.counters.TWCreated;
+  ctx_.counters.CurrTimeWait = size();
   return true;
 }
 
@@ -181,6 +183,7 @@ void TimeWaitTable::remove(Instant now, const FourTuple& tuple, std::string_view
   } else {
     others_.erase(tuple);
   }
+  ctx_.counters.CurrTimeWait = size();
 }
 
 std::uint32_t TimeWaitTable::stamp(Instant expiry) {

@@ -9,7 +9,8 @@ namespace {
 constexpr std::uint16_t kFlagDontFragment = 0x4000;
 constexpr std::uint16_t kFlagMoreFragments = 0x2000;
 constexpr std::uint16_t kFragmentOffsetMask = 0x1fff;
-constexpr std::size_t kMaxTotalLength = 0xffff;
+constexpr std::size_t kMaxTotalLength = kIpv4MaxTotalLength;
+constexpr std::size_t kFragmentUnit = 8;  // offsets count 8-byte units
 
 }  // namespace
 
@@ -34,7 +35,11 @@ Ipv4Repr Ipv4View::repr() const {
   r.dscp_ecn = bytes_[1];
   r.payload_length = static_cast<std::uint16_t>(bytes_.size() - header_length());
   r.identification = load_be16(&bytes_[4]);
-  r.dont_fragment = (load_be16(&bytes_[6]) & kFlagDontFragment) != 0;
+  const std::uint16_t flags_offset = load_be16(&bytes_[6]);
+  r.dont_fragment = (flags_offset & kFlagDontFragment) != 0;
+  r.more_fragments = (flags_offset & kFlagMoreFragments) != 0;
+  r.fragment_offset =
+      static_cast<std::uint16_t>((flags_offset & kFragmentOffsetMask) * kFragmentUnit);
   r.ttl = bytes_[8];
   r.protocol = bytes_[9];
   r.src = Ipv4Address::from_u32(load_be32(&bytes_[12]));
@@ -58,12 +63,16 @@ Bytes Ipv4View::payload() const {
 std::size_t emit_ipv4(const Ipv4Repr& repr, MutableBytes out) {
   if (out.size() < kIpv4MinHeaderLength) return 0;
   if (repr.payload_length > kMaxTotalLength - kIpv4MinHeaderLength) return 0;
+  if (repr.fragment_offset % kFragmentUnit != 0) return 0;
   std::uint8_t* p = out.data();
   p[0] = 0x45;  // version 4, IHL 5: no options
   p[1] = repr.dscp_ecn;
   store_be16(p + 2, static_cast<std::uint16_t>(kIpv4MinHeaderLength + repr.payload_length));
   store_be16(p + 4, repr.identification);
-  store_be16(p + 6, repr.dont_fragment ? kFlagDontFragment : 0);
+  std::uint16_t flags_offset = static_cast<std::uint16_t>(repr.fragment_offset / kFragmentUnit);
+  if (repr.dont_fragment) flags_offset |= kFlagDontFragment;
+  if (repr.more_fragments) flags_offset |= kFlagMoreFragments;
+  store_be16(p + 6, flags_offset);
   p[8] = repr.ttl;
   p[9] = repr.protocol;
   store_be16(p + 10, 0);
