@@ -31,8 +31,7 @@ struct LossyOpenAndClose {
 
   explicit LossyOpenAndClose(bool record_frames = true) {
     if (record_frames) p.sim.on_frame(frame_recorder(frames));
-    p.link->add_fault(sim::Direction::a_to_b,
-                      sim::FaultRule::drop(testbed::tcp_flags_equal(kSyn)));
+    p.link->add_fault(sim::Direction::a_to_b, sim::FaultRule::drop(testbed::tcp_flags_equal(kSyn)));
     auto [c, s] = p.open();
     p.run_for(milliseconds(100));
     p.client.tcp().close(c);
