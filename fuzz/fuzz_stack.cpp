@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "synack/sim/simulator.hpp"
 #include "synack/testbed/addresses.hpp"
 #include "synack/testbed/host_config.hpp"
 #include "synack/testbed/scripted_peer.hpp"
